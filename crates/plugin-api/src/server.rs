@@ -1,0 +1,175 @@
+//! The server half of the plugin API (`ssr` feature): what a plugin's backend
+//! receives ([`PluginContext`]) and declares ([`Backend`], [`Migration`]).
+
+use crate::error::PortalError;
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+
+pub use portico_config::{Config, ConfigError};
+
+/// A database pool: SQLite (embedded, the default) or PostgreSQL.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Db {
+    /// Embedded SQLite.
+    Sqlite(sqlx::SqlitePool),
+    /// PostgreSQL.
+    Postgres(sqlx::PgPool),
+}
+
+impl Db {
+    /// `sqlite` or `postgres`.
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Runs a trivial query: used by `/readyz`.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        match self {
+            Db::Sqlite(p) => sqlx::query("SELECT 1").execute(p).await.map(drop),
+            Db::Postgres(p) => sqlx::query("SELECT 1").execute(p).await.map(drop),
+        }
+    }
+}
+
+/// One schema change, written for both database engines.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Migration {
+    /// Increasing within a plugin, starting at 1.
+    pub version: i64,
+    /// A short description.
+    pub name: &'static str,
+    /// SQL for SQLite (may hold several statements).
+    pub sqlite: &'static str,
+    /// SQL for PostgreSQL (may hold several statements).
+    pub postgres: &'static str,
+}
+
+impl Migration {
+    /// A migration.
+    pub const fn new(version: i64, name: &'static str, sqlite: &'static str, postgres: &'static str) -> Self {
+        Self { version, name, sqlite, postgres }
+    }
+}
+
+/// What a plugin's backend is given at start-up: Backstage's core services, as a plain struct.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct PluginContext {
+    /// The plugin's id.
+    pub plugin_id: &'static str,
+    /// The database, already migrated.
+    pub db: Db,
+    /// The whole merged configuration.
+    pub config: Arc<Config>,
+}
+
+impl PluginContext {
+    /// A context (the server builds these; tests may too).
+    pub fn new(plugin_id: &'static str, db: Db, config: Arc<Config>) -> Self {
+        Self { plugin_id, db, config }
+    }
+
+    /// The plugin's typed config section (the top-level key equal to its id),
+    /// or `T::default()` when absent. Errors name the file, line and key.
+    pub fn config<T: DeserializeOwned + Default>(&self) -> Result<T, ConfigError> {
+        self.config.get_or_default(self.plugin_id)
+    }
+}
+
+/// The server half of a plugin.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Backend {
+    /// Builds the router mounted at `/api/<id>`. Returning an error stops start-up
+    /// with that message (bad config, for example).
+    pub router: fn(&PluginContext) -> Result<axum::Router, ConfigError>,
+    /// Schema changes, applied in order at start-up.
+    pub migrations: &'static [Migration],
+}
+
+impl Backend {
+    /// A backend.
+    pub const fn new(
+        router: fn(&PluginContext) -> Result<axum::Router, ConfigError>,
+        migrations: &'static [Migration],
+    ) -> Self {
+        Self { router, migrations }
+    }
+}
+
+/// The server side of a wire error: carries the cause for the log, sends only the code.
+#[derive(Debug)]
+pub struct ServerError {
+    /// What the client is told.
+    pub public: PortalError,
+    /// What the log is told.
+    pub cause: Option<String>,
+    caller: &'static std::panic::Location<'static>,
+}
+
+impl ServerError {
+    /// An internal error with a cause that is logged and never sent.
+    #[track_caller]
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Self { public: PortalError::internal(), cause: Some(cause.to_string()), caller: std::panic::Location::caller() }
+    }
+}
+
+impl From<PortalError> for ServerError {
+    #[track_caller]
+    fn from(public: PortalError) -> Self {
+        Self { public, cause: None, caller: std::panic::Location::caller() }
+    }
+}
+
+impl From<sqlx::Error> for ServerError {
+    #[track_caller]
+    fn from(err: sqlx::Error) -> Self {
+        match err {
+            sqlx::Error::RowNotFound => PortalError::not_found("Not found.").into(),
+            other => Self::internal(other),
+        }
+    }
+}
+
+/// The JSON body of an error, in Backstage's shape:
+/// `{"error": {"name", "message"}, "request": {...}, "response": {"statusCode"}}`.
+pub fn error_body(err: &PortalError) -> serde_json::Value {
+    serde_json::json!({
+        "error": { "name": err.code.backstage_name(), "message": err.message, "code": err.code },
+        "response": { "statusCode": err.code.status() },
+    })
+}
+
+impl IntoResponse for PortalError {
+    fn into_response(self) -> Response {
+        let status = axum::http::StatusCode::from_u16(self.code.status())
+            .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        (status, axum::Json(error_body(&self))).into_response()
+    }
+}
+
+impl IntoResponse for ServerError {
+    fn into_response(self) -> Response {
+        if let Some(cause) = &self.cause {
+            tracing::error!(code = ?self.public.code, at = %self.caller, %cause, "request failed");
+        }
+        self.public.into_response()
+    }
+}
+
+impl From<ServerError> for PortalError {
+    fn from(err: ServerError) -> Self {
+        if let Some(cause) = &err.cause {
+            tracing::error!(code = ?err.public.code, at = %err.caller, %cause, "server function failed");
+        }
+        err.public
+    }
+}
+
