@@ -35,6 +35,12 @@ impl HexColor {
         Ok(Self { css: text.trim().to_owned(), rgb: [c.r, c.g, c.b] })
     }
 
+    /// The colour as `#rrggbb`: what generated CSS uses, whatever syntax was written.
+    pub fn to_css_hex(&self) -> String {
+        let byte = |c: f32| (c.clamp(0.0, 1.0) * 255.0).round() as u8;
+        format!("#{:02x}{:02x}{:02x}", byte(self.rgb[0]), byte(self.rgb[1]), byte(self.rgb[2]))
+    }
+
     /// WCAG 2.x relative luminance.
     pub fn luminance(&self) -> f32 {
         let lin = |c: f32| if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) };

@@ -136,7 +136,6 @@ pub enum DatabaseClient {
 
 /// `backend.database.connection` in any of Backstage's shapes.
 #[derive(Debug, Clone)]
-#[non_exhaustive]
 pub enum Connection {
     /// A URL, a file path or `:memory:`.
     Url(String),

@@ -91,6 +91,8 @@ pub struct Backend {
     pub router: fn(&PluginContext) -> Result<axum::Router, ConfigError>,
     /// Schema changes, applied in order at start-up.
     pub migrations: &'static [Migration],
+    /// Validates the plugin's config section (set by [`Backend::config`]).
+    pub check_config: fn(&Config, &str) -> Result<(), ConfigError>,
 }
 
 impl Backend {
@@ -99,8 +101,23 @@ impl Backend {
         router: fn(&PluginContext) -> Result<axum::Router, ConfigError>,
         migrations: &'static [Migration],
     ) -> Self {
-        Self { router, migrations }
+        Self { router, migrations, check_config: no_config }
     }
+
+    /// Declares the plugin's typed config section: it is validated at start-up and
+    /// by `portico config check`, with file, line and key in every error.
+    pub const fn config<T: DeserializeOwned + Default>(mut self) -> Self {
+        self.check_config = check_config::<T>;
+        self
+    }
+}
+
+fn no_config(_: &Config, _: &str) -> Result<(), ConfigError> {
+    Ok(())
+}
+
+fn check_config<T: DeserializeOwned + Default>(config: &Config, key: &str) -> Result<(), ConfigError> {
+    config.get_or_default::<T>(key).map(drop)
 }
 
 /// The server side of a wire error: carries the cause for the log, sends only the code.
@@ -173,3 +190,13 @@ impl From<ServerError> for PortalError {
     }
 }
 
+
+/// The plugin's context inside a server function: the server provides the
+/// database and the configuration to every request.
+pub fn context(plugin_id: &'static str) -> Result<PluginContext, ServerError> {
+    let db = leptos::prelude::use_context::<Db>()
+        .ok_or_else(|| ServerError::internal("no database in the request context"))?;
+    let config = leptos::prelude::use_context::<Arc<Config>>()
+        .ok_or_else(|| ServerError::internal("no configuration in the request context"))?;
+    Ok(PluginContext::new(plugin_id, db, config))
+}

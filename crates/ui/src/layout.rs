@@ -57,13 +57,13 @@ pub fn Sidebar(
     #[prop(into)]
     title: String,
     /// A logo URL for the expanded sidebar.
-    #[prop(optional, into)]
+    #[prop(optional_no_strip)]
     logo: Option<String>,
     /// A logo URL for the collapsed sidebar.
-    #[prop(optional, into)]
+    #[prop(optional_no_strip)]
     icon_logo: Option<String>,
     /// Width of the full logo (CSS length).
-    #[prop(optional, into)]
+    #[prop(optional_no_strip)]
     logo_width: Option<String>,
     /// The nav items.
     children: Children,

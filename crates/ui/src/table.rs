@@ -109,7 +109,7 @@ pub fn Table<T: Send + Sync + 'static>(
     /// The rows of the current page.
     rows: Vec<T>,
     /// The current sort, if any: `(column key, direction)`.
-    #[prop(optional)]
+    #[prop(optional_no_strip)]
     sort: Option<(String, SortDir)>,
     /// Builds the link that sorts by a column in a direction.
     #[prop(optional, into)]

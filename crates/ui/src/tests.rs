@@ -91,7 +91,7 @@ fn sortable_paged_table_builds_links() {
                     caption="Things"
                     columns=cols
                     rows=vec!["b".to_string()]
-                    sort=("name".to_string(), SortDir::Asc)
+                    sort=Some(("name".to_string(), SortDir::Asc))
                     sort_href=sort_href
                     pagination=Pagination { offset: 20, limit: 20, total: 41 }
                     page_href=page_href

@@ -1,0 +1,11 @@
+//! The plugin registry: one explicit, compile-time list.
+//!
+//! Order is nav order. Adding a plugin is one line here plus one dependency in
+//! `app/Cargo.toml` (`cargo xtask new-plugin <id>` writes both).
+
+use portico_plugin_api::Plugin;
+
+/// Every installed plugin.
+pub const PLUGINS: &[&Plugin] = &[
+    &plugin_example::PLUGIN,
+];

@@ -1,0 +1,97 @@
+//! The HTML document and the root component.
+
+use crate::layout::AppSidebar;
+use crate::pages::{Gallery, Home, NotFound, Settings};
+use crate::site::{BOOTSTRAP_ELEMENT_ID, SiteInfo};
+use leptos::prelude::*;
+use leptos::tachys::view::iterators::StaticVec;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, RouteChildren, Router, Routes, RoutesProps};
+use leptos_router::path;
+use portico_plugin_api::{AnyNestedRoute, IntoAnyNestedRoute};
+use portico_ui::prelude::*;
+
+/// The whole HTML document, rendered on the server around [`App`].
+///
+/// `data-theme` comes from the visitor's cookie, so the first paint has the
+/// right theme. The site facts travel as JSON for the WASM entry to read.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let site = use_context::<SiteInfo>().unwrap_or_default();
+    let bootstrap = site.to_script_json();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en" data-theme=site.theme.as_str()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <script id=BOOTSTRAP_ELEMENT_ID type="application/json" inner_html=bootstrap></script>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The shell's own routes, then every plugin's, as one type-erased table.
+/// (Built by hand: `view!` cannot splice a dynamic list into `<Routes>`.)
+fn route_table() -> StaticVec<AnyNestedRoute> {
+    let builtin = [
+        view! { <Route path=path!("/") view=Home/> }.into_inner().into_any_nested_route(),
+        view! { <Route path=path!("/settings") view=Settings/> }.into_inner().into_any_nested_route(),
+        view! { <Route path=path!("/gallery") view=Gallery/> }.into_inner().into_any_nested_route(),
+    ];
+    let plugins = crate::plugins::PLUGINS.iter().map(|p| (p.routes)());
+    builtin.into_iter().chain(plugins).collect::<Vec<_>>().into()
+}
+
+/// The reactive current theme, shared by the settings page and the document.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ThemeState(pub(crate) RwSignal<ThemeMode>);
+
+/// The root component: sidebar, routes, and an error boundary around every page.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let site = use_context::<SiteInfo>().unwrap_or_default();
+    provide_context(ThemeState(RwSignal::new(site.theme)));
+    let title = site.title.clone();
+    let routes = route_table();
+    view! {
+        <Stylesheet id="portico-css" href="/pkg/portico.css"/>
+        <Title formatter=move |page: String| {
+            if page.is_empty() { title.clone() } else { format!("{page} · {title}") }
+        }/>
+        <Router>
+            <a class="pt-skip-link" href="#main">"Skip to content"</a>
+            <div class="pt-shell">
+                <AppSidebar/>
+                <main id="main" class="pt-main" tabindex="-1">
+                    <ErrorBoundary fallback=|errors| view! {
+                        <Page>
+                            <Header title="Something went wrong"/>
+                            <Content>
+                                <ErrorPanel title="This page could not be shown">
+                                    <ul>
+                                        {move || errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()}
+                                    </ul>
+                                </ErrorPanel>
+                            </Content>
+                        </Page>
+                    }>
+                        {Routes(
+                            RoutesProps::builder()
+                                .fallback(NotFound)
+                                .children(RouteChildren::to_children(move || routes))
+                                .build(),
+                        )}
+                    </ErrorBoundary>
+                </main>
+            </div>
+        </Router>
+    }
+}

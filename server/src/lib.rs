@@ -1,0 +1,16 @@
+//! The Portico server: everything behind the `portico` binary.
+//!
+//! - [`cli`]: the sub-commands (`serve`, `config check`).
+//! - [`settings`]: which config files are read and the core sections typed.
+//! - [`db`]: connecting to SQLite or PostgreSQL and running every plugin's migrations.
+//! - [`assets`]: the embedded WASM, JS, CSS and public files, and the themed stylesheet.
+//! - [`routes`]: the axum router (health, plugin backends, server functions, pages).
+//! - [`serve`]: binding, logging and graceful shutdown.
+
+pub mod assets;
+pub mod cli;
+pub mod db;
+pub mod routes;
+pub mod serve;
+pub mod settings;
+mod theme;
