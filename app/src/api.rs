@@ -5,7 +5,7 @@ use portico_plugin_api::PortalError;
 use portico_ui::prelude::{SafeHtml, ThemeMode};
 
 /// Stores the theme choice in a cookie, so the server renders it from the next request on.
-#[server(prefix = "/api/app")]
+#[server(prefix = "/api/app", endpoint = "set_theme")]
 pub async fn set_theme(mode: String) -> Result<ThemeMode, PortalError> {
     let mode = ThemeMode::parse(&mode)
         .ok_or_else(|| PortalError::bad_request(format!("`{mode}` is not a theme: use light, dark or system.")))?;
@@ -16,7 +16,7 @@ pub async fn set_theme(mode: String) -> Result<ThemeMode, PortalError> {
 }
 
 /// Markdown shown on the home page and in the gallery, rendered and sanitised on the server.
-#[server(prefix = "/api/app")]
+#[server(prefix = "/api/app", endpoint = "render_builtin_markdown")]
 pub async fn render_builtin_markdown(which: String) -> Result<SafeHtml, PortalError> {
     let source = match which.as_str() {
         "welcome" => include_str!("pages/welcome.md"),

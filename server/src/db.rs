@@ -67,6 +67,9 @@ fn check_writable(dir: &Path) -> anyhow::Result<()> {
 
 async fn connect_postgres(connection: Option<&Connection>) -> anyhow::Result<Db> {
     let options = match connection {
+        Some(Connection::Url(url)) if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) => {
+            bail!("backend.database.connection is not a valid PostgreSQL URL (postgres://user:pass@host:5432/db)")
+        }
         Some(Connection::Url(url)) => PgConnectOptions::from_str(url)
             .context("backend.database.connection is not a valid PostgreSQL URL (postgres://user:pass@host:5432/db)")?,
         Some(Connection::Params(p)) => {

@@ -23,13 +23,13 @@ pub(crate) struct PageData {
 }
 
 /// Loads the page's data.
-#[server(prefix = "/api/example/fn")]
+#[server(prefix = "/api/example/fn", endpoint = "load_page")]
 pub(crate) async fn load_page() -> Result<PageData, PortalError> {
     crate::server::load_page().await.map_err(Into::into)
 }
 
 /// Adds a note; blank and oversized notes are refused.
-#[server(prefix = "/api/example/fn")]
+#[server(prefix = "/api/example/fn", endpoint = "add_note")]
 pub(crate) async fn add_note(body: String) -> Result<(), PortalError> {
     crate::server::add_note(&body).await.map_err(Into::into)
 }

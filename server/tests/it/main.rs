@@ -1,0 +1,7 @@
+//! The server's integration tests: one binary, run against SQLite and, when
+//! `PORTICO_TEST_PG_URL` is set (`cargo xtask test` starts a PostgreSQL and sets
+//! it), against PostgreSQL too.
+
+mod cli;
+mod http;
+mod support;

@@ -1,0 +1,127 @@
+//! `TestApp`: a router over a fresh database, driven with `oneshot` (no network).
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
+use portico_config::{Config, Source};
+use portico_server::settings::Settings;
+use std::path::Path;
+use tower::ServiceExt;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: portico_plugin_api::server::Db,
+    _dir: tempfile::TempDir,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+/// A fresh PostgreSQL database for one test, or `None` when no server is configured.
+async fn fresh_pg_database() -> Option<String> {
+    let Ok(admin_url) = std::env::var("PORTICO_TEST_PG_URL") else {
+        if std::env::var("PORTICO_REQUIRE_PG").is_ok() {
+            panic!("PORTICO_REQUIRE_PG is set but PORTICO_TEST_PG_URL is not");
+        }
+        eprintln!("skipping the PostgreSQL run: PORTICO_TEST_PG_URL is not set (cargo xtask test sets it)");
+        return None;
+    };
+    use sqlx::Connection;
+    let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("test PostgreSQL reachable");
+    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let name = format!(
+        "portico_test_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    );
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
+    let (base, _) = admin_url.rsplit_once('/').expect("URL has a database");
+    Some(format!("{base}/{name}"))
+}
+
+impl TestApp {
+    /// An app on `backend` with the given extra config; `None` when that backend is unavailable.
+    pub async fn new(backend: Backend, yaml: &str) -> Option<Self> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db_yaml = match backend {
+            Backend::Sqlite => String::new(),
+            Backend::Postgres => {
+                let url = fresh_pg_database().await?;
+                format!("backend:\n  database:\n    client: pg\n    connection: {url}\n")
+            }
+        };
+        let settings = settings_from(&[&db_yaml, yaml], dir.path()).expect("test config is valid");
+        let (router, db) = portico_server::routes::build(&settings).await.expect("app builds");
+        Some(Self { router, db, _dir: dir })
+    }
+
+    pub async fn request(&self, req: Request<Body>) -> Reply {
+        let resp = self.router.clone().oneshot(req).await.expect("router answers");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.request(Request::get(path).body(Body::empty()).expect("request")).await
+    }
+
+    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> Reply {
+        self.request(Request::get(path).header("cookie", cookie).body(Body::empty()).expect("request")).await
+    }
+
+    /// Calls a server function the way the hydrated app does (URL-encoded form, JSON back).
+    pub async fn call(&self, path: &str, form: &str) -> Reply {
+        self.request(
+            Request::post(path)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("accept", "application/json")
+                .body(Body::from(form.to_owned()))
+                .expect("request"),
+        )
+        .await
+    }
+}
+
+/// Settings from YAML snippets (later wins), with the data directory in `dir`.
+pub fn settings_from(yamls: &[&str], dir: &Path) -> anyhow::Result<Settings> {
+    let sources = yamls
+        .iter()
+        .enumerate()
+        .map(|(i, y)| Source { name: format!("test{}.yaml", i + 1), text: (*y).to_owned() })
+        .collect();
+    let config = Config::from_sources(sources, &|_| None)?;
+    Settings::from_config(config, Vec::new(), dir)
+}
+
+/// Runs a test body against SQLite, then against PostgreSQL when available.
+macro_rules! on_both {
+    ($name:ident, $yaml:expr, |$app:ident| $body:block) => {
+        mod $name {
+            use super::*;
+            #[tokio::test]
+            async fn sqlite() {
+                let $app = TestApp::new(Backend::Sqlite, $yaml).await.expect("sqlite always works");
+                $body
+            }
+            #[tokio::test]
+            async fn postgres() {
+                let Some($app) = TestApp::new(Backend::Postgres, $yaml).await else { return };
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_both;
