@@ -16,12 +16,18 @@ pub(crate) fn AppSidebar() -> impl IntoView {
         .map(|item| view! { <SidebarItem href=item.path label=item.label icon=item.icon.as_str()/> })
         .collect_view();
     view! {
-        <Sidebar title=site.title logo=site.full_logo icon_logo=site.icon_logo logo_width=site.logo_width>
+        <Sidebar
+            title=site.title
+            logo=site.full_logo
+            icon_logo=site.icon_logo
+            logo_width=site.logo_width
+            footer=Box::new(|| view! {
+                <SidebarItem href="/gallery" label="Components" icon=Icon::Palette.as_str()/>
+                <SidebarItem href="/settings" label="Settings" icon=Icon::Settings.as_str()/>
+            }.into_any())
+        >
             <SidebarItem href="/" label="Home" icon=Icon::Home.as_str() exact=true/>
             {plugin_items}
-            <li role="separator" class="pt-sidebar__divider"></li>
-            <SidebarItem href="/gallery" label="Components" icon=Icon::Palette.as_str()/>
-            <SidebarItem href="/settings" label="Settings" icon=Icon::Settings.as_str()/>
         </Sidebar>
     }
 }

@@ -18,4 +18,8 @@ pub fn hydrate() {
         leptos::prelude::provide_context(site);
         leptos::prelude::view! { <app::App/> }
     });
+    // A marker for tests and tooling: the page is interactive from here on.
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("data-hydrated", "true");
+    }
 }

@@ -65,8 +65,11 @@ pub fn Sidebar(
     /// Width of the full logo (CSS length).
     #[prop(optional_no_strip)]
     logo_width: Option<String>,
-    /// The nav items.
+    /// The main nav items.
     children: Children,
+    /// Items kept at the bottom, after a divider (settings and the like).
+    #[prop(optional)]
+    footer: Option<Children>,
 ) -> impl IntoView {
     let collapsed = RwSignal::new(false);
     let logo_style = logo_width.map(|w| format!("width:{w}"));
@@ -90,6 +93,10 @@ pub fn Sidebar(
                 </a>
             </div>
             <ul class="pt-sidebar__items" role="list">{children()}</ul>
+            {footer.map(|f| view! {
+                <hr class="pt-sidebar__divider"/>
+                <ul class="pt-sidebar__items pt-sidebar__items--footer" role="list">{f()}</ul>
+            })}
             <button
                 type="button"
                 class="pt-sidebar__toggle"

@@ -49,7 +49,10 @@ pub fn render_markdown(source: &str) -> SafeHtml {
         .link_rel(Some("noopener noreferrer"))
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .clean(&html)
-        .to_string();
+        .to_string()
+        // Task-list checkboxes need an accessible name (WCAG 4.1.2).
+        .replace(r#"<input type="checkbox" checked="" disabled="">"#, r#"<input type="checkbox" checked="" disabled="" aria-label="Done">"#)
+        .replace(r#"<input type="checkbox" disabled="">"#, r#"<input type="checkbox" disabled="" aria-label="Not done">"#);
     SafeHtml(clean)
 }
 
