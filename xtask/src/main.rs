@@ -1,0 +1,57 @@
+//! `cargo xtask`: how Portico is set up, built, served, tested and measured.
+//! CI runs `cargo xtask test`, exactly what a developer runs.
+//!
+//! Every step is idempotent and installs only from crates.io, npm and Debian.
+
+mod bench;
+mod build;
+mod new_plugin;
+mod postgres;
+mod setup;
+mod test;
+mod util;
+
+#[cfg(test)]
+mod tidy;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+cargo xtask <command>
+
+  setup              install what is missing: wasm32 target, trunk, wasm-bindgen-cli, npm packages, chromium, postgresql
+  build              build the WASM bundle (Trunk) and the release `portico` binary that embeds it
+  serve              setup + build, then start the portal at http://localhost:7007 (SQLite, demo config)
+  test               the whole suite, as CI runs it: fmt, clippy, unit + integration (SQLite and PostgreSQL),
+                     the wasm32 build, the release build, end-to-end tests in headless Chromium
+  ci                 the same as test
+  new-plugin <id>    scaffold plugins/<id> and register it in the app
+  bench [--builds]   measure bundle sizes, idle RSS, TTFB and requests/s (and build times with --builds)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::run(),
+        Some("build") => setup::run().and_then(|()| build::release()),
+        Some("serve") => setup::run().and_then(|()| build::release()).and_then(|()| build::serve()),
+        Some("test" | "ci") => test::run(),
+        Some("new-plugin") => match args.get(1) {
+            Some(id) => new_plugin::run(id),
+            None => Err(anyhow::anyhow!("usage: cargo xtask new-plugin <id>")),
+        },
+        Some("bench") => bench::run(args.iter().any(|a| a == "--builds")),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some(other) => Err(anyhow::anyhow!("unknown command `{other}`\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
