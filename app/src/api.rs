@@ -7,10 +7,12 @@ use portico_ui::prelude::{SafeHtml, ThemeMode};
 /// Stores the theme choice in a cookie, so the server renders it from the next request on.
 #[server(prefix = "/api/app", endpoint = "set_theme")]
 pub async fn set_theme(mode: String) -> Result<ThemeMode, PortalError> {
-    let mode = ThemeMode::parse(&mode)
-        .ok_or_else(|| PortalError::bad_request(format!("`{mode}` is not a theme: use light, dark or system.")))?;
+    let mode = ThemeMode::parse(&mode).ok_or_else(|| {
+        PortalError::bad_request(format!("`{mode}` is not a theme: use light, dark or system."))
+    })?;
     let response = expect_context::<leptos_axum::ResponseOptions>();
-    let cookie = http::HeaderValue::from_str(&mode.set_cookie_value()).map_err(|_| PortalError::internal())?;
+    let cookie = http::HeaderValue::from_str(&mode.set_cookie_value())
+        .map_err(|_| PortalError::internal())?;
     response.append_header(http::header::SET_COOKIE, cookie);
     Ok(mode)
 }

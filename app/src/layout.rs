@@ -13,7 +13,9 @@ pub(crate) fn AppSidebar() -> impl IntoView {
     let plugin_items = PLUGINS
         .iter()
         .flat_map(|p| p.nav.iter())
-        .map(|item| view! { <SidebarItem href=item.path label=item.label icon=item.icon.as_str()/> })
+        .map(
+            |item| view! { <SidebarItem href=item.path label=item.label icon=item.icon.as_str()/> },
+        )
         .collect_view();
     view! {
         <Sidebar

@@ -42,7 +42,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 fn route_table() -> StaticVec<AnyNestedRoute> {
     let builtin = [
         view! { <Route path=path!("/") view=Home/> }.into_inner().into_any_nested_route(),
-        view! { <Route path=path!("/settings") view=Settings/> }.into_inner().into_any_nested_route(),
+        view! { <Route path=path!("/settings") view=Settings/> }
+            .into_inner()
+            .into_any_nested_route(),
         view! { <Route path=path!("/gallery") view=Gallery/> }.into_inner().into_any_nested_route(),
     ];
     let plugins = crate::plugins::PLUGINS.iter().map(|p| (p.routes)());

@@ -22,7 +22,13 @@ pub struct SiteInfo {
 
 impl Default for SiteInfo {
     fn default() -> Self {
-        Self { title: "Portico".into(), full_logo: None, icon_logo: None, logo_width: None, theme: ThemeMode::System }
+        Self {
+            title: "Portico".into(),
+            full_logo: None,
+            icon_logo: None,
+            logo_width: None,
+            theme: ThemeMode::System,
+        }
     }
 }
 

@@ -29,7 +29,8 @@ fn nav_paths_are_unique_and_absolute() {
 
 #[test]
 fn bootstrap_json_cannot_break_out_of_its_script_element() {
-    let site = SiteInfo { title: "</script><script>alert(1)</script><!--".into(), ..SiteInfo::default() };
+    let site =
+        SiteInfo { title: "</script><script>alert(1)</script><!--".into(), ..SiteInfo::default() };
     let json = site.to_script_json();
     assert!(!json.contains('<'), "{json}");
     assert_eq!(SiteInfo::from_script_json(&json), site);

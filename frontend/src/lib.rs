@@ -19,7 +19,9 @@ pub fn hydrate() {
         leptos::prelude::view! { <app::App/> }
     });
     // A marker for tests and tooling: the page is interactive from here on.
-    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    if let Some(root) =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element())
+    {
         let _ = root.set_attribute("data-hydrated", "true");
     }
 }

@@ -49,7 +49,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             for warning in &settings.warnings {
                 println!("warning: {warning}");
             }
-            let files: Vec<String> = settings.files.iter().map(|f| f.display().to_string()).collect();
+            let files: Vec<String> =
+                settings.files.iter().map(|f| f.display().to_string()).collect();
             println!(
                 "ok: {} (listen {}:{}, database {:?})",
                 if files.is_empty() { "built-in defaults".to_owned() } else { files.join(", ") },

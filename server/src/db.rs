@@ -25,7 +25,9 @@ async fn connect_sqlite(connection: Option<&Connection>, data_dir: &Path) -> any
     let file = match connection {
         Some(Connection::Url(s)) if s == ":memory:" => None,
         Some(Connection::Url(s)) => Some(data_dir.join(s.trim_start_matches("sqlite://"))),
-        Some(Connection::Params(p)) => Some(data_dir.join(p.directory.as_deref().unwrap_or(".")).join("portico.db")),
+        Some(Connection::Params(p)) => {
+            Some(data_dir.join(p.directory.as_deref().unwrap_or(".")).join("portico.db"))
+        }
         None => Some(data_dir.join("portico.db")),
     };
     let options = match &file {
@@ -47,14 +49,13 @@ async fn connect_sqlite(connection: Option<&Connection>, data_dir: &Path) -> any
     .busy_timeout(Duration::from_secs(5));
     // An in-memory database exists per connection: keep exactly one.
     let max = if file.is_none() { 1 } else { 8 };
-    let pool = SqlitePoolOptions::new()
-        .max_connections(max)
-        .connect_with(options)
-        .await
-        .with_context(|| match &file {
-            Some(p) => format!("cannot open the SQLite database {}", p.display()),
-            None => "cannot open an in-memory SQLite database".to_owned(),
-        })?;
+    let pool =
+        SqlitePoolOptions::new().max_connections(max).connect_with(options).await.with_context(
+            || match &file {
+                Some(p) => format!("cannot open the SQLite database {}", p.display()),
+                None => "cannot open an in-memory SQLite database".to_owned(),
+            },
+        )?;
     Ok(Db::Sqlite(pool))
 }
 
@@ -121,17 +122,21 @@ pub async fn migrate(db: &Db, sets: &[(&str, &[Migration])]) -> anyhow::Result<u
             sqlx::query(CREATE_TABLE).execute(pool).await?;
             for (owner, migrations) in sets {
                 for m in *migrations {
-                    let done: Option<(i64,)> =
-                        sqlx::query_as("SELECT version FROM portico_migrations WHERE owner = $1 AND version = $2")
-                            .bind(owner)
-                            .bind(m.version)
-                            .fetch_optional(pool)
-                            .await?;
+                    let done: Option<(i64,)> = sqlx::query_as(
+                        "SELECT version FROM portico_migrations WHERE owner = $1 AND version = $2",
+                    )
+                    .bind(owner)
+                    .bind(m.version)
+                    .fetch_optional(pool)
+                    .await?;
                     if done.is_some() {
                         continue;
                     }
                     let mut tx = pool.begin().await?;
-                    sqlx::raw_sql(m.sqlite).execute(&mut *tx).await.with_context(|| failed(owner, m))?;
+                    sqlx::raw_sql(m.sqlite)
+                        .execute(&mut *tx)
+                        .await
+                        .with_context(|| failed(owner, m))?;
                     record(&mut tx, owner, m).await?;
                     tx.commit().await?;
                     applied += 1;
@@ -180,7 +185,11 @@ pub async fn migrate(db: &Db, sets: &[(&str, &[Migration])]) -> anyhow::Result<u
     Ok(applied)
 }
 
-async fn record(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, owner: &str, m: &Migration) -> anyhow::Result<()> {
+async fn record(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    owner: &str,
+    m: &Migration,
+) -> anyhow::Result<()> {
     sqlx::query("INSERT INTO portico_migrations (owner, version, name) VALUES ($1, $2, $3)")
         .bind(owner)
         .bind(m.version)

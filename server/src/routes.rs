@@ -32,15 +32,23 @@ pub async fn build(settings: &Settings) -> anyhow::Result<(Router, Db)> {
 
 /// The router over an open, migrated database.
 pub fn router(settings: &Settings, db: Db) -> anyhow::Result<Router> {
-    let options = LeptosOptions::builder().output_name("frontend").site_pkg_dir("pkg").site_root("target/site").build();
-    let stylesheet = Stylesheet::new(theme::stylesheet(&settings.app.branding, settings.theme_css()?.as_deref()));
+    let options = LeptosOptions::builder()
+        .output_name("frontend")
+        .site_pkg_dir("pkg")
+        .site_root("target/site")
+        .build();
+    let stylesheet = Stylesheet::new(theme::stylesheet(
+        &settings.app.branding,
+        settings.theme_css()?.as_deref(),
+    ));
     let context = request_context(db.clone(), settings);
 
     let mut api = Router::new();
     for plugin in PLUGINS {
         if let Some(backend) = &plugin.backend {
             let ctx = PluginContext::new(plugin.id, db.clone(), settings.config.clone());
-            let router = (backend.router)(&ctx).with_context(|| format!("plugin `{}` could not start", plugin.id))?;
+            let router = (backend.router)(&ctx)
+                .with_context(|| format!("plugin `{}` could not start", plugin.id))?;
             api = api.nest(&format!("/api/{}", plugin.id), router);
         }
     }
@@ -48,7 +56,9 @@ pub fn router(settings: &Settings, db: Db) -> anyhow::Result<Router> {
     let ready_db = db.clone();
     let fallback = {
         let options = options.clone();
-        let render = leptos_axum::render_app_to_stream_with_context(context.clone(), move || shell(options.clone()));
+        let render = leptos_axum::render_app_to_stream_with_context(context.clone(), move || {
+            shell(options.clone())
+        });
         move |headers: HeaderMap, request: Request| async move {
             let path = request.uri().path().trim_start_matches('/').to_owned();
             match assets::public(&path, &headers) {
@@ -70,10 +80,21 @@ pub fn router(settings: &Settings, db: Db) -> anyhow::Result<Router> {
     Ok(Router::new()
         .route("/healthz", get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }))
         .route("/readyz", get(move || readyz(ready_db.clone())))
-        .route("/pkg/portico.css", get(move |headers: HeaderMap| async move { stylesheet.respond(&headers) }))
-        .route("/pkg/{*file}", get(|Path(file): Path<String>, headers: HeaderMap| async move { assets::pkg(&file, &headers) }))
+        .route(
+            "/pkg/portico.css",
+            get(move |headers: HeaderMap| async move { stylesheet.respond(&headers) }),
+        )
+        .route(
+            "/pkg/{*file}",
+            get(|Path(file): Path<String>, headers: HeaderMap| async move {
+                assets::pkg(&file, &headers)
+            }),
+        )
         .merge(api)
-        .route("/api/{*rest}", any(|| async { PortalError::not_found("No such API route.").into_response() }))
+        .route(
+            "/api/{*rest}",
+            any(|| async { PortalError::not_found("No such API route.").into_response() }),
+        )
         .merge(pages)
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http()))
@@ -88,7 +109,13 @@ fn request_context(db: Db, settings: &Settings) -> impl Fn() + Clone + Send + Sy
         provide_context(db.clone());
         provide_context(config.clone());
         let theme = use_context::<http::request::Parts>()
-            .and_then(|parts| parts.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()).map(ThemeMode::from_cookie_header))
+            .and_then(|parts| {
+                parts
+                    .headers
+                    .get(http::header::COOKIE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(ThemeMode::from_cookie_header)
+            })
             .unwrap_or_default();
         provide_context(SiteInfo { theme, ..site.clone() });
     }
@@ -96,7 +123,8 @@ fn request_context(db: Db, settings: &Settings) -> impl Fn() + Clone + Send + Sy
 
 async fn readyz(db: Db) -> Response {
     match db.ping().await {
-        Ok(()) => axum::Json(serde_json::json!({ "status": "ok", "database": db.backend_name() })).into_response(),
+        Ok(()) => axum::Json(serde_json::json!({ "status": "ok", "database": db.backend_name() }))
+            .into_response(),
         Err(err) => {
             tracing::warn!(%err, "readiness check failed");
             let body = PortalError::new(ErrorCode::Unavailable, "The database is not reachable.");

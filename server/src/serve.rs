@@ -7,7 +7,8 @@ use std::net::SocketAddr;
 /// Structured logs to stderr; `RUST_LOG` filters, `PORTICO_LOG_FORMAT=json` switches to JSON lines.
 pub fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let json = std::env::var("PORTICO_LOG_FORMAT").is_ok_and(|v| v == "json");
     let _ = if json { builder.json().try_init() } else { builder.try_init() };
@@ -22,7 +23,9 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         tracing::warn!("{warning}");
     }
     if !crate::assets::bundle_present() {
-        tracing::warn!("the WASM bundle is missing: pages render but do not hydrate (build it with `cargo xtask build`)");
+        tracing::warn!(
+            "the WASM bundle is missing: pages render but do not hydrate (build it with `cargo xtask build`)"
+        );
     }
     let listen = &settings.backend.listen;
     let addr: SocketAddr = format!("{}:{}", listen.host, listen.port)
@@ -35,7 +38,10 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let (router, db) = crate::routes::build(&settings).await?;
     let shown = if listen.host == "0.0.0.0" { "localhost" } else { listen.host.as_str() };
     tracing::info!("Portico is listening on http://{shown}:{}", listen.port);
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await.context("the server stopped")?;
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server stopped")?;
     tracing::info!("shut down cleanly");
     drop(db);
     Ok(())

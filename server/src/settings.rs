@@ -12,9 +12,27 @@ const CORE_KEYS: &[&str] = &["app", "backend", "organization"];
 /// Top-level keys Backstage defines for features Portico does not have yet:
 /// accepted with a warning, so an existing app-config.yaml loads unchanged.
 const BACKSTAGE_KEYS: &[&str] = &[
-    "integrations", "proxy", "techdocs", "auth", "scaffolder", "catalog", "search", "permission",
-    "kubernetes", "lighthouse", "homepage", "costInsights", "sentry", "rollbar", "jenkins",
-    "sonarqube", "pagerduty", "events", "signals", "notifications", "enableExperimentalRedirectFlow",
+    "integrations",
+    "proxy",
+    "techdocs",
+    "auth",
+    "scaffolder",
+    "catalog",
+    "search",
+    "permission",
+    "kubernetes",
+    "lighthouse",
+    "homepage",
+    "costInsights",
+    "sentry",
+    "rollbar",
+    "jenkins",
+    "sonarqube",
+    "pagerduty",
+    "events",
+    "signals",
+    "notifications",
+    "enableExperimentalRedirectFlow",
 ];
 
 /// Everything start-up needs from configuration.
@@ -36,9 +54,17 @@ pub struct Settings {
 
 impl Settings {
     /// Loads `explicit` files, or the default ones found in `cwd`.
-    pub fn load(explicit: &[PathBuf], cwd: &Path, env: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+    pub fn load(
+        explicit: &[PathBuf],
+        cwd: &Path,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<Self> {
         let files: Vec<PathBuf> = if explicit.is_empty() {
-            ["app-config.yaml", "app-config.local.yaml"].iter().map(|f| cwd.join(f)).filter(|p| p.is_file()).collect()
+            ["app-config.yaml", "app-config.local.yaml"]
+                .iter()
+                .map(|f| cwd.join(f))
+                .filter(|p| p.is_file())
+                .collect()
         } else {
             explicit.to_vec()
         };
@@ -48,18 +74,24 @@ impl Settings {
 
     /// Types and checks an already loaded configuration.
     pub fn from_config(config: Config, files: Vec<PathBuf>, cwd: &Path) -> anyhow::Result<Self> {
-        let mut warnings: Vec<String> =
-            config.undefined_values().iter().map(|v| format!("config value left undefined: {v}")).collect();
+        let mut warnings: Vec<String> = config
+            .undefined_values()
+            .iter()
+            .map(|v| format!("config value left undefined: {v}"))
+            .collect();
         let plugin_keys: Vec<&str> = PLUGINS.iter().map(|p| p.id).collect();
         for (key, at) in config.top_level_keys() {
             if CORE_KEYS.contains(&key.as_str()) || plugin_keys.contains(&key.as_str()) {
                 continue;
             }
             if BACKSTAGE_KEYS.contains(&key.as_str()) {
-                warnings.push(format!("{at}: `{key}` is a Backstage section that Portico does not use yet; ignored"));
+                warnings.push(format!(
+                    "{at}: `{key}` is a Backstage section that Portico does not use yet; ignored"
+                ));
                 continue;
             }
-            let mut known: Vec<&str> = CORE_KEYS.iter().copied().chain(plugin_keys.iter().copied()).collect();
+            let mut known: Vec<&str> =
+                CORE_KEYS.iter().copied().chain(plugin_keys.iter().copied()).collect();
             known.sort_unstable();
             anyhow::bail!("{at}: unknown top-level key `{key}` (known keys: {})", known.join(", "));
         }
@@ -76,7 +108,14 @@ impl Settings {
                 w.key, w.ratio, w.against, w.required
             ));
         }
-        Ok(Self { config: Arc::new(config), app, backend, files, warnings, base_dir: cwd.to_owned() })
+        Ok(Self {
+            config: Arc::new(config),
+            app,
+            backend,
+            files,
+            warnings,
+            base_dir: cwd.to_owned(),
+        })
     }
 
     /// The data directory: `backend.dataDir`, or `./data`.

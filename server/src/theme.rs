@@ -89,7 +89,9 @@ fn declarations(p: &ThemePalette) -> String {
 /// True for plain CSS values (names, lengths, quoted font names): nothing that could
 /// end a declaration or a rule.
 fn is_safe_css_value(v: &str) -> bool {
-    !v.is_empty() && v.len() < 200 && v.chars().all(|c| c.is_alphanumeric() || " ,.-_'\"%".contains(c))
+    !v.is_empty()
+        && v.len() < 200
+        && v.chars().all(|c| c.is_alphanumeric() || " ,.-_'\"%".contains(c))
 }
 
 fn portico_tokens(b: &Branding) -> [(&'static str, &'static str, Option<&str>); 2] {
@@ -103,7 +105,9 @@ fn portico_tokens(b: &Branding) -> [(&'static str, &'static str, Option<&str>); 
 fn shared_tokens(b: &Branding) -> String {
     portico_tokens(b)
         .into_iter()
-        .filter_map(|(_, name, value)| value.filter(|v| is_safe_css_value(v)).map(|v| format!("{name}:{v};")))
+        .filter_map(|(_, name, value)| {
+            value.filter(|v| is_safe_css_value(v)).map(|v| format!("{name}:{v};"))
+        })
         .collect()
 }
 

@@ -26,14 +26,21 @@ pub(crate) fn run(builds: bool) -> anyhow::Result<()> {
     let wasm = std::fs::read(pkg.join("frontend_bg.wasm")).context("build the bundle first")?;
     let js = std::fs::read(pkg.join("frontend.js"))?;
     let mut total = [0usize; 3];
-    for (name, bytes) in [("frontend_bg.wasm", &wasm), ("frontend.js", &js), ("portico.css", &css)] {
+    for (name, bytes) in [("frontend_bg.wasm", &wasm), ("frontend.js", &js), ("portico.css", &css)]
+    {
         let sizes = [bytes.len(), gzip(bytes), brotli(bytes)];
         for (t, s) in total.iter_mut().zip(sizes) {
             *t += s;
         }
-        rows.push((format!("{name} raw / gzip / brotli"), format!("{} / {} / {}", kb(sizes[0]), kb(sizes[1]), kb(sizes[2]))));
+        rows.push((
+            format!("{name} raw / gzip / brotli"),
+            format!("{} / {} / {}", kb(sizes[0]), kb(sizes[1]), kb(sizes[2])),
+        ));
     }
-    rows.push(("initial load (WASM + JS + CSS) raw / gzip / brotli".into(), format!("{} / {} / {}", kb(total[0]), kb(total[1]), kb(total[2]))));
+    rows.push((
+        "initial load (WASM + JS + CSS) raw / gzip / brotli".into(),
+        format!("{} / {} / {}", kb(total[0]), kb(total[1]), kb(total[2])),
+    ));
 
     std::thread::sleep(Duration::from_secs(3));
     rows.push(("server RSS, idle after start".into(), format!("{:.1} MB", server.rss_mb()?)));
@@ -44,11 +51,17 @@ pub(crate) fn run(builds: bool) -> anyhow::Result<()> {
     }
     ttfb.sort_by(f64::total_cmp);
     let pct = |p: f64| ttfb[((ttfb.len() as f64 - 1.0) * p).round() as usize];
-    rows.push(("home page TTFB, 500 sequential requests, p50 / p99".into(), format!("{:.2} ms / {:.2} ms", pct(0.5), pct(0.99))));
+    rows.push((
+        "home page TTFB, 500 sequential requests, p50 / p99".into(),
+        format!("{:.2} ms / {:.2} ms", pct(0.5), pct(0.99)),
+    ));
 
     match wrk(server.port) {
         Some(line) => rows.push(("home page, wrk -t2 -c32 -d10s".into(), line)),
-        None => rows.push(("home page requests/s".into(), "wrk not installed (apt-get install wrk)".into())),
+        None => rows.push((
+            "home page requests/s".into(),
+            "wrk not installed (apt-get install wrk)".into(),
+        )),
     }
     rows.push(("server RSS after the load".into(), format!("{:.1} MB", server.rss_mb()?)));
     drop(server);
@@ -88,7 +101,10 @@ impl Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let dir = std::env::temp_dir().join(format!("portico-bench-{}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join("app-config.yaml"), format!("backend:\n  listen:\n    host: 127.0.0.1\n    port: {port}\n"))?;
+        std::fs::write(
+            dir.join("app-config.yaml"),
+            format!("backend:\n  listen:\n    host: 127.0.0.1\n    port: {port}\n"),
+        )?;
         let child = Command::new(release_binary())
             .arg("serve")
             .current_dir(&dir)
@@ -176,18 +192,30 @@ fn build_times(rows: &mut Vec<(String, String)>) -> anyhow::Result<()> {
     let _ = std::fs::remove_dir_all(&cold);
     let cold_str = cold.to_str().context("UTF-8 path")?.to_owned();
     let env = [("CARGO_TARGET_DIR", cold_str.as_str())];
-    let ((), server) = timed(|| crate::util::cmd_env(&root, "cargo", &["build", "--release", "-p", "server", "--locked"], &env))?;
+    let ((), server) = timed(|| {
+        crate::util::cmd_env(
+            &root,
+            "cargo",
+            &["build", "--release", "-p", "server", "--locked"],
+            &env,
+        )
+    })?;
     rows.push(("cold build, release server (2 cores)".into(), format!("{server:.0} s")));
-    let ((), wasm) = timed(|| crate::util::cmd_env(&root, "trunk", &["build", "--release", "--offline"], &env))?;
+    let ((), wasm) =
+        timed(|| crate::util::cmd_env(&root, "trunk", &["build", "--release", "--offline"], &env))?;
     rows.push(("cold build, release WASM bundle (Trunk)".into(), format!("{wasm:.0} s")));
     let _ = std::fs::remove_dir_all(&cold);
     // Incremental: touch the shell and rebuild both halves in the normal target directory.
     crate::build::release()?;
     let touch = || cmd(&root, "touch", &["app/src/shell.rs"]);
     touch()?;
-    let ((), inc_server) = timed(|| cmd(&root, "cargo", &["build", "--release", "-p", "server", "--locked"]))?;
+    let ((), inc_server) =
+        timed(|| cmd(&root, "cargo", &["build", "--release", "-p", "server", "--locked"]))?;
     touch()?;
     let ((), inc_wasm) = timed(crate::build::wasm)?;
-    rows.push(("incremental build after editing app/, server / WASM".into(), format!("{inc_server:.0} s / {inc_wasm:.0} s")));
+    rows.push((
+        "incremental build after editing app/, server / WASM".into(),
+        format!("{inc_server:.0} s / {inc_wasm:.0} s"),
+    ));
     Ok(())
 }

@@ -25,8 +25,12 @@ pub(crate) fn run(id: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn edit(path: &std::path::Path, f: impl FnOnce(&str) -> anyhow::Result<String>) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+fn edit(
+    path: &std::path::Path,
+    f: impl FnOnce(&str) -> anyhow::Result<String>,
+) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     std::fs::write(path, f(&text)?).with_context(|| format!("writing {}", path.display()))
 }
 
@@ -40,25 +44,36 @@ pub(crate) fn validate_id(id: &str) -> anyhow::Result<()> {
         && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     let reserved = ["app", "api", "pkg", "settings", "gallery", "healthz", "readyz"];
     if !ok || reserved.contains(&id) {
-        bail!("`{id}` is not a usable plugin id: use lower-case kebab-case, not one of {}", reserved.join(", "));
+        bail!(
+            "`{id}` is not a usable plugin id: use lower-case kebab-case, not one of {}",
+            reserved.join(", ")
+        );
     }
     Ok(())
 }
 
-pub(crate) fn register_workspace_dep(manifest: &str, krate: &str, id: &str) -> anyhow::Result<String> {
+pub(crate) fn register_workspace_dep(
+    manifest: &str,
+    krate: &str,
+    id: &str,
+) -> anyhow::Result<String> {
     let anchor = "plugin-example = { path = \"plugins/example\", default-features = false }\n";
-    let at = manifest.find(anchor).context("workspace Cargo.toml has no plugin-example line")? + anchor.len();
+    let at = manifest.find(anchor).context("workspace Cargo.toml has no plugin-example line")?
+        + anchor.len();
     let line = format!("{krate} = {{ path = \"plugins/{id}\", default-features = false }}\n");
     Ok(format!("{}{line}{}", &manifest[..at], &manifest[at..]))
 }
 
 pub(crate) fn register_app_manifest(manifest: &str, krate: &str) -> anyhow::Result<String> {
     let dep_anchor = "plugin-example.workspace = true\n";
-    let at = manifest.find(dep_anchor).context("app/Cargo.toml has no plugin-example dependency")? + dep_anchor.len();
+    let at =
+        manifest.find(dep_anchor).context("app/Cargo.toml has no plugin-example dependency")?
+            + dep_anchor.len();
     let mut out = format!("{}{krate}.workspace = true\n{}", &manifest[..at], &manifest[at..]);
     for feature in ["hydrate", "ssr"] {
         let anchor = format!("\"plugin-example/{feature}\"");
-        let at = out.find(&anchor).with_context(|| format!("app/Cargo.toml has no {anchor}"))? + anchor.len();
+        let at = out.find(&anchor).with_context(|| format!("app/Cargo.toml has no {anchor}"))?
+            + anchor.len();
         out.insert_str(at, &format!(", \"{krate}/{feature}\""));
     }
     Ok(out)
@@ -71,7 +86,8 @@ pub(crate) fn register_plugin_list(list: &str, module: &str) -> anyhow::Result<S
 
 fn files(id: &str) -> Vec<(&'static str, String)> {
     let krate = format!("plugin-{id}");
-    let title: String = id.split('-').map(|w| w[..1].to_uppercase() + &w[1..]).collect::<Vec<_>>().join(" ");
+    let title: String =
+        id.split('-').map(|w| w[..1].to_uppercase() + &w[1..]).collect::<Vec<_>>().join(" ");
     let example = |name: &str| {
         std::fs::read_to_string(root().join("plugins/example").join(name)).unwrap_or_default()
     };
@@ -144,7 +160,9 @@ mod tests {
         let root = root();
         let read = |p: &str| std::fs::read_to_string(root.join(p)).expect("file exists");
         let ws = register_workspace_dep(&read("Cargo.toml"), "plugin-docs", "docs").expect("ws");
-        assert!(ws.contains("plugin-docs = { path = \"plugins/docs\", default-features = false }\n"));
+        assert!(
+            ws.contains("plugin-docs = { path = \"plugins/docs\", default-features = false }\n")
+        );
         let app = register_app_manifest(&read("app/Cargo.toml"), "plugin-docs").expect("app");
         assert!(app.contains("plugin-docs.workspace = true\n"));
         assert!(app.contains("\"plugin-example/ssr\", \"plugin-docs/ssr\""));

@@ -33,15 +33,28 @@ impl TestPostgres {
         // PostgreSQL refuses to run as root: run it as the `postgres` user Debian creates.
         let as_postgres = crate::util::is_root();
         if as_postgres {
-            let ok = Command::new("chown").args(["-R", "postgres:postgres"]).arg(&dir).status()?.success();
+            let ok = Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(&dir)
+                .status()?
+                .success();
             if !ok {
                 bail!("cannot hand {} to the postgres user", dir.display());
             }
         }
-        let pg = Self { bin, dir, as_postgres, url: format!("postgres://postgres@127.0.0.1:{port}/postgres") };
+        let pg = Self {
+            bin,
+            dir,
+            as_postgres,
+            url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
+        };
         let data = pg.dir.join("data");
-        pg.tool("initdb", &["-D", path(&data)?, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"])?;
-        let opts = format!("-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off", path(&pg.dir)?);
+        pg.tool(
+            "initdb",
+            &["-D", path(&data)?, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"],
+        )?;
+        let opts =
+            format!("-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off", path(&pg.dir)?);
         let log = pg.dir.join("log");
         pg.tool("pg_ctl", &["-D", path(&data)?, "-l", path(&log)?, "-o", &opts, "-w", "start"])?;
         Ok(pg)
@@ -56,9 +69,14 @@ impl TestPostgres {
         } else {
             Command::new(&program)
         };
-        let out = cmd.args(args).output().with_context(|| format!("cannot run {}", program.display()))?;
+        let out =
+            cmd.args(args).output().with_context(|| format!("cannot run {}", program.display()))?;
         if !out.status.success() {
-            bail!("{name} failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            bail!(
+                "{name} failed: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         Ok(())
     }

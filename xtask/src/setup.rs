@@ -9,7 +9,8 @@ use std::path::Path;
 const TRUNK_VERSION: &str = "0.21.14";
 
 /// Debian packages the tests need: a browser for end-to-end tests and a PostgreSQL server.
-const APT_PACKAGES: &[(&str, &str)] = &[("chromium", "/usr/bin/chromium"), ("postgresql", "/usr/lib/postgresql")];
+const APT_PACKAGES: &[(&str, &str)] =
+    &[("chromium", "/usr/bin/chromium"), ("postgresql", "/usr/lib/postgresql")];
 
 pub(crate) fn run() -> anyhow::Result<()> {
     wasm_target()?;
@@ -48,13 +49,19 @@ fn wasm_bindgen() -> anyhow::Result<()> {
 }
 
 fn apt() -> anyhow::Result<()> {
-    let missing: Vec<&str> =
-        APT_PACKAGES.iter().filter(|(_, probe)| !Path::new(probe).exists()).map(|(pkg, _)| *pkg).collect();
+    let missing: Vec<&str> = APT_PACKAGES
+        .iter()
+        .filter(|(_, probe)| !Path::new(probe).exists())
+        .map(|(pkg, _)| *pkg)
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }
     if !is_root() {
-        bail!("please install these Debian packages: sudo apt-get install -y {}", missing.join(" "));
+        bail!(
+            "please install these Debian packages: sudo apt-get install -y {}",
+            missing.join(" ")
+        );
     }
     cmd(&root(), "apt-get", &["update", "-q"])?;
     let mut args = vec!["install", "-y", "-q", "--no-install-recommends"];

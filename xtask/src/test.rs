@@ -12,14 +12,44 @@ const STEPS: &[Step] = &[
     ("setup", crate::setup::run),
     ("fmt", || cmd(&root(), "cargo", &["fmt", "--all", "--check"])),
     ("clippy (server side)", || {
-        cmd(&root(), "cargo", &["clippy", "--workspace", "--exclude", "frontend", "--all-targets", "--locked", "--", "-D", "warnings"])
+        cmd(
+            &root(),
+            "cargo",
+            &[
+                "clippy",
+                "--workspace",
+                "--exclude",
+                "frontend",
+                "--all-targets",
+                "--locked",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )
     }),
     ("clippy (wasm32)", || {
-        cmd(&root(), "cargo", &["clippy", "-p", "frontend", "--target", "wasm32-unknown-unknown", "--locked", "--", "-D", "warnings"])
+        cmd(
+            &root(),
+            "cargo",
+            &[
+                "clippy",
+                "-p",
+                "frontend",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--locked",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )
     }),
     ("unit and integration tests (SQLite and PostgreSQL)", unit_and_integration),
     ("WASM bundle (Trunk, wasm32)", crate::build::wasm),
-    ("release binary", || cmd(&root(), "cargo", &["build", "--release", "--package", "server", "--locked"])),
+    ("release binary", || {
+        cmd(&root(), "cargo", &["build", "--release", "--package", "server", "--locked"])
+    }),
     ("end-to-end (headless Chromium)", end_to_end),
 ];
 

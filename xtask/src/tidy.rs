@@ -10,7 +10,9 @@ fn allowed_internal_deps(package: &str) -> Option<&'static [&'static str]> {
         "portico-config" => &[],
         "portico-ui" => &[],
         "portico-plugin-api" => &["portico-catalog-model", "portico-config"],
-        p if p.starts_with("plugin-") => &["portico-plugin-api", "portico-ui", "portico-catalog-model"],
+        p if p.starts_with("plugin-") => {
+            &["portico-plugin-api", "portico-ui", "portico-catalog-model"]
+        }
         "app" => &["portico-ui", "portico-plugin-api", "portico-catalog-model", "portico-config"],
         "frontend" => &["app"],
         "server" => &["app", "portico-plugin-api", "portico-config", "portico-ui"],
@@ -21,7 +23,12 @@ fn allowed_internal_deps(package: &str) -> Option<&'static [&'static str]> {
 
 fn manifests() -> Vec<PathBuf> {
     let root = root();
-    let mut out = vec![root.join("app/Cargo.toml"), root.join("server/Cargo.toml"), root.join("frontend/Cargo.toml"), root.join("xtask/Cargo.toml")];
+    let mut out = vec![
+        root.join("app/Cargo.toml"),
+        root.join("server/Cargo.toml"),
+        root.join("frontend/Cargo.toml"),
+        root.join("xtask/Cargo.toml"),
+    ];
     for group in ["crates", "plugins"] {
         let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join(group))
             .expect("folder exists")
@@ -66,13 +73,16 @@ fn internal_deps(manifest: &str, internal: &[String]) -> Vec<String> {
 
 #[test]
 fn dependency_edges_follow_the_architecture() {
-    let manifests: Vec<String> = manifests().iter().map(|p| std::fs::read_to_string(p).expect("readable")).collect();
+    let manifests: Vec<String> =
+        manifests().iter().map(|p| std::fs::read_to_string(p).expect("readable")).collect();
     let internal: Vec<String> = manifests.iter().map(|m| package_name(m)).collect();
     let mut problems = Vec::new();
     for manifest in &manifests {
         let package = package_name(manifest);
         let Some(allowed) = allowed_internal_deps(&package) else {
-            problems.push(format!("{package}: not in tidy's table of crates (add it, with its allowed edges)"));
+            problems.push(format!(
+                "{package}: not in tidy's table of crates (add it, with its allowed edges)"
+            ));
             continue;
         };
         for dep in internal_deps(manifest, &internal) {
@@ -133,11 +143,19 @@ fn no_raw_colours_outside_the_theme_files() {
         for (i, line) in text.lines().enumerate() {
             let lower = line.to_ascii_lowercase();
             let hex = lower.match_indices('#').any(|(at, _)| {
-                let digits: String = lower[at + 1..].chars().take_while(|c| c.is_ascii_hexdigit()).collect();
-                matches!(digits.len(), 3 | 4 | 6 | 8) && !lower[at + 1 + digits.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '-')
+                let digits: String =
+                    lower[at + 1..].chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+                matches!(digits.len(), 3 | 4 | 6 | 8)
+                    && !lower[at + 1 + digits.len()..]
+                        .starts_with(|c: char| c.is_alphanumeric() || c == '-')
             });
             if hex || lower.contains("rgb(") || lower.contains("hsl(") {
-                offenders.push(format!("{}:{}: {}", path.strip_prefix(&root).unwrap_or(path).display(), i + 1, line.trim()));
+                offenders.push(format!(
+                    "{}:{}: {}",
+                    path.strip_prefix(&root).unwrap_or(path).display(),
+                    i + 1,
+                    line.trim()
+                ));
             }
         }
     };
@@ -154,7 +172,8 @@ fn no_raw_colours_outside_the_theme_files() {
 
 #[test]
 fn architecture_md_names_every_crate() {
-    let doc = std::fs::read_to_string(root().join("ARCHITECTURE.md")).expect("ARCHITECTURE.md exists");
+    let doc =
+        std::fs::read_to_string(root().join("ARCHITECTURE.md")).expect("ARCHITECTURE.md exists");
     let missing: Vec<String> = manifests()
         .iter()
         .map(|p| package_name(&std::fs::read_to_string(p).expect("readable")))
@@ -168,10 +187,20 @@ fn architecture_md_names_every_crate() {
 #[test]
 fn contrast_check_uses_the_theme_surfaces() {
     let root = root();
-    let read = |p: &str| std::fs::read_to_string(root.join(p)).expect("readable").to_ascii_lowercase();
+    let read =
+        |p: &str| std::fs::read_to_string(root.join(p)).expect("readable").to_ascii_lowercase();
     let (light, dark) = (read("style/tokens.css"), read("style/themes/dark.css"));
     let branding = read("crates/config/src/branding.rs");
-    assert!(branding.contains(r##"("light", "#ffffff", "#171717")"##) && branding.contains(r##"("dark", "#262626", "#121212")"##));
-    assert!(light.contains("--pt-color-surface: #ffffff;") && light.contains("--pt-color-nav-bg: #171717;"));
-    assert!(dark.contains("--pt-color-surface: #262626;") && dark.contains("--pt-color-nav-bg: #121212;"));
+    assert!(
+        branding.contains(r##"("light", "#ffffff", "#171717")"##)
+            && branding.contains(r##"("dark", "#262626", "#121212")"##)
+    );
+    assert!(
+        light.contains("--pt-color-surface: #ffffff;")
+            && light.contains("--pt-color-nav-bg: #171717;")
+    );
+    assert!(
+        dark.contains("--pt-color-surface: #262626;")
+            && dark.contains("--pt-color-nav-bg: #121212;")
+    );
 }

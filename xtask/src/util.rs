@@ -26,7 +26,12 @@ pub(crate) fn cmd(dir: &Path, program: &str, args: &[&str]) -> anyhow::Result<()
 }
 
 /// Like [`cmd`], with extra environment variables.
-pub(crate) fn cmd_env(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> anyhow::Result<()> {
+pub(crate) fn cmd_env(
+    dir: &Path,
+    program: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> anyhow::Result<()> {
     let line = format!("{program} {}", args.join(" "));
     eprintln!("$ {line}");
     let status = Command::new(program)
@@ -58,7 +63,8 @@ pub(crate) fn timed<T>(f: impl FnOnce() -> anyhow::Result<T>) -> anyhow::Result<
 pub(crate) fn locked_version(package: &str) -> anyhow::Result<String> {
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
     let needle = format!("name = \"{package}\"\nversion = \"");
-    let start = lock.find(&needle).with_context(|| format!("{package} is not in Cargo.lock"))? + needle.len();
+    let start = lock.find(&needle).with_context(|| format!("{package} is not in Cargo.lock"))?
+        + needle.len();
     let end = lock[start..].find('"').context("malformed Cargo.lock")? + start;
     Ok(lock[start..end].to_owned())
 }

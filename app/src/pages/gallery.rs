@@ -50,7 +50,10 @@ pub(crate) fn Gallery() -> impl IntoView {
 }
 
 #[component]
-fn Showcase(scope: &'static str, sample: Resource<Result<SafeHtml, portico_plugin_api::PortalError>>) -> impl IntoView {
+fn Showcase(
+    scope: &'static str,
+    sample: Resource<Result<SafeHtml, portico_plugin_api::PortalError>>,
+) -> impl IntoView {
     let dialog_open = RwSignal::new(false);
     view! {
         <div class="pt-content" style="padding:0">
@@ -156,10 +159,13 @@ fn GalleryTable(scope: &'static str) -> impl IntoView {
         let q = query.get();
         let sort_key = q.get("sort").filter(|k| k == "name" || k == "owner");
         let dir = q.get("dir").as_deref().and_then(SortDir::parse).unwrap_or(SortDir::Asc);
-        let offset = q.get("offset").and_then(|o| o.parse::<usize>().ok()).unwrap_or(0).min(SERVICES.len());
+        let offset =
+            q.get("offset").and_then(|o| o.parse::<usize>().ok()).unwrap_or(0).min(SERVICES.len());
         let mut rows = SERVICES.to_vec();
         if let Some(key) = &sort_key {
-            rows.sort_by(|a, b| if key == "owner" { a.1.cmp(b.1).then(a.0.cmp(b.0)) } else { a.0.cmp(b.0) });
+            rows.sort_by(|a, b| {
+                if key == "owner" { a.1.cmp(b.1).then(a.0.cmp(b.0)) } else { a.0.cmp(b.0) }
+            });
             if dir == SortDir::Desc {
                 rows.reverse();
             }

@@ -14,9 +14,15 @@ pub(crate) fn Home() -> impl IntoView {
     let welcome = Resource::new_blocking(|| (), |_| render_builtin_markdown("welcome".into()));
     let columns = vec![
         TableColumn::new("title", "Plugin", |p: &&portico_plugin_api::Plugin| p.title.into_any()),
-        TableColumn::new("id", "Id", |p: &&portico_plugin_api::Plugin| view! { <code>{p.id}</code> }.into_any()),
+        TableColumn::new("id", "Id", |p: &&portico_plugin_api::Plugin| {
+            view! { <code>{p.id}</code> }.into_any()
+        }),
         TableColumn::new("pages", "Pages", |p: &&portico_plugin_api::Plugin| {
-            p.nav.iter().map(|n| view! { <a class="pt-link" href=n.path>{n.label}</a>" " }).collect_view().into_any()
+            p.nav
+                .iter()
+                .map(|n| view! { <a class="pt-link" href=n.path>{n.label}</a>" " })
+                .collect_view()
+                .into_any()
         }),
     ];
     view! {

@@ -9,7 +9,9 @@ use portico_ui::prelude::*;
 /// Sets `data-theme` on the document right away (browser only); the cookie follows.
 fn apply_theme(mode: ThemeMode) {
     #[cfg(target_arch = "wasm32")]
-    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    if let Some(root) =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element())
+    {
         let _ = root.set_attribute("data-theme", mode.as_str());
     }
     #[cfg(not(target_arch = "wasm32"))]

@@ -263,17 +263,35 @@ impl Branding {
                 .and_then(|n| n.background.clone())
                 .unwrap_or_else(|| HexColor::parse(nav_default).expect("literal colour"));
             let base = format!("app.branding.theme.{mode}");
-            let mut check = |key: String, colour: &HexColor, against: &HexColor, what: &str, required: f32| {
-                let ratio = colour.contrast(against);
-                if ratio < required {
-                    out.push(ContrastWarning { key, ratio, required, against: format!("{what} {}", against.css) });
-                }
-            };
+            let mut check =
+                |key: String, colour: &HexColor, against: &HexColor, what: &str, required: f32| {
+                    let ratio = colour.contrast(against);
+                    if ratio < required {
+                        out.push(ContrastWarning {
+                            key,
+                            ratio,
+                            required,
+                            against: format!("{what} {}", against.css),
+                        });
+                    }
+                };
             if let Some(primary) = palette.primary() {
-                check(format!("{base}.palette.primary.main"), primary, &surface, "the surface", 4.5);
+                check(
+                    format!("{base}.palette.primary.main"),
+                    primary,
+                    &surface,
+                    "the surface",
+                    4.5,
+                );
             }
             if let Some(ind) = palette.nav_indicator() {
-                check(format!("{base}.palette.navigation.indicator"), ind, &nav_bg, "the sidebar", 3.0);
+                check(
+                    format!("{base}.palette.navigation.indicator"),
+                    ind,
+                    &nav_bg,
+                    "the sidebar",
+                    3.0,
+                );
             }
             for (i, c) in palette.header_colors().into_iter().enumerate() {
                 check(

@@ -165,7 +165,6 @@ pub struct ConnectionParams {
     ssl: Option<IgnoredAny>,
 }
 
-
 // Hand-written rather than `#[serde(untagged)]`: untagged enums buffer scalars as
 // strings, which would turn `port: 5432` into a type error.
 impl<'de> Deserialize<'de> for Connection {
@@ -174,12 +173,17 @@ impl<'de> Deserialize<'de> for Connection {
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = Connection;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a connection string, a file path, or a mapping of connection parameters")
+                f.write_str(
+                    "a connection string, a file path, or a mapping of connection parameters",
+                )
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Connection, E> {
                 Ok(Connection::Url(v.to_owned()))
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Connection, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Connection, A::Error> {
                 ConnectionParams::deserialize(serde::de::value::MapAccessDeserializer::new(map))
                     .map(Connection::Params)
             }

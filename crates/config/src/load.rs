@@ -56,7 +56,10 @@ impl Config {
             let bytes = std::fs::read(path).map_err(read_err)?;
             let text = String::from_utf8(bytes).map_err(|e| ConfigError::Syntax {
                 at: name.clone(),
-                message: format!("not UTF-8 text (first bad byte at offset {})", e.utf8_error().valid_up_to()),
+                message: format!(
+                    "not UTF-8 text (first bad byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
             })?;
             sources.push(Source { name, text });
         }
@@ -121,7 +124,10 @@ impl Config {
     }
 
     /// Like [`Config::get`], falling back to `T::default()` when the key is absent.
-    pub fn get_or_default<T: DeserializeOwned + Default>(&self, key: &str) -> Result<T, ConfigError> {
+    pub fn get_or_default<T: DeserializeOwned + Default>(
+        &self,
+        key: &str,
+    ) -> Result<T, ConfigError> {
         Ok(self.get(key)?.unwrap_or_default())
     }
 
@@ -154,8 +160,12 @@ fn parse(id: usize, source: &Source) -> Result<Node, ConfigError> {
     marked_yaml::parse_yaml_with_options(id, &source.text, options).map_err(|err| {
         use marked_yaml::LoadError as E;
         let (mark, message) = match &err {
-            E::TopLevelMustBeMapping(m) => (*m, "the top level must be a mapping of keys".to_owned()),
-            E::UnexpectedAnchor(m) => (*m, "anchors and aliases are not allowed in config".to_owned()),
+            E::TopLevelMustBeMapping(m) => {
+                (*m, "the top level must be a mapping of keys".to_owned())
+            }
+            E::UnexpectedAnchor(m) => {
+                (*m, "anchors and aliases are not allowed in config".to_owned())
+            }
             E::MappingKeyMustBeScalar(m) => (*m, "mapping keys must be plain scalars".to_owned()),
             E::UnexpectedTag(m) => (*m, "explicit YAML tags are not allowed in config".to_owned()),
             E::ScanError(m, e) => (*m, e.info().to_owned()),
@@ -195,7 +205,11 @@ fn substitute_all(
 ) {
     let mut drop = Vec::new();
     for (key, value) in mapping.iter_mut() {
-        let path = if prefix.is_empty() { key.as_str().to_owned() } else { format!("{prefix}.{}", key.as_str()) };
+        let path = if prefix.is_empty() {
+            key.as_str().to_owned()
+        } else {
+            format!("{prefix}.{}", key.as_str())
+        };
         if !substitute_node(value, &path, env, undefined) {
             drop.push(key.clone());
         }
@@ -226,7 +240,8 @@ fn substitute_node(
         Node::Scalar(s) => match substitute(s.as_str(), env) {
             Substituted::Text(text) if text == s.as_str() => {}
             Substituted::Text(text) => {
-                let mut replaced = marked_yaml::types::MarkedScalarNode::new(s.span().clone(), text);
+                let mut replaced =
+                    marked_yaml::types::MarkedScalarNode::new(*s.span(), text);
                 replaced.set_coerce(s.may_coerce());
                 *s = replaced;
             }

@@ -43,7 +43,10 @@ fn check(files: &[&str], expect: Expect) {
 #[test]
 fn defaults_when_empty() {
     check(&[""], expect![[r#"title=Portico port=7007 host=0.0.0.0 client=Sqlite undefined=[]"#]]);
-    check(&["# only a comment\n"], expect![[r#"title=Portico port=7007 host=0.0.0.0 client=Sqlite undefined=[]"#]]);
+    check(
+        &["# only a comment\n"],
+        expect![[r#"title=Portico port=7007 host=0.0.0.0 client=Sqlite undefined=[]"#]],
+    );
 }
 
 #[test]
@@ -69,7 +72,9 @@ fn env_substitution_and_escape() {
 fn unset_variable_makes_value_undefined() {
     check(
         &["app:\n  title: ${NOPE}\n"],
-        expect![[r#"title=Portico port=7007 host=0.0.0.0 client=Sqlite undefined=["app.title (environment variable NOPE is not set)"]"#]],
+        expect![[
+            r#"title=Portico port=7007 host=0.0.0.0 client=Sqlite undefined=["app.title (environment variable NOPE is not set)"]"#
+        ]],
     );
 }
 
@@ -80,7 +85,9 @@ fn backstage_client_names() {
         expect![[r#"title=Portico port=7007 host=0.0.0.0 client=Sqlite undefined=[]"#]],
     );
     check(
-        &["backend:\n  database:\n    client: pg\n    connection:\n      host: localhost\n      port: 5432\n"],
+        &[
+            "backend:\n  database:\n    client: pg\n    connection:\n      host: localhost\n      port: 5432\n",
+        ],
         expect![[r#"title=Portico port=7007 host=0.0.0.0 client=Postgres undefined=[]"#]],
     );
 }
@@ -89,11 +96,15 @@ fn backstage_client_names() {
 fn wrong_type_names_file_line_and_key() {
     check(
         &["app:\n  title: x\n", "backend:\n  listen:\n    port: seventy\n"],
-        expect![[r#"error: file2.yaml:3:11: `backend.listen.port`: invalid digit found in string"#]],
+        expect![[
+            r#"error: file2.yaml:3:11: `backend.listen.port`: invalid digit found in string"#
+        ]],
     );
     check(
         &["backend:\n  listen:\n    port: 70000\n"],
-        expect![[r#"error: file1.yaml:3:11: `backend.listen.port`: number too large to fit in target type"#]],
+        expect![[
+            r#"error: file1.yaml:3:11: `backend.listen.port`: number too large to fit in target type"#
+        ]],
     );
 }
 
@@ -101,7 +112,9 @@ fn wrong_type_names_file_line_and_key() {
 fn unknown_key_is_an_error() {
     check(
         &["backend:\n  listen:\n    prot: 1\n"],
-        expect![[r#"error: file1.yaml:3:5: `backend.listen.prot`: Unknown field `prot`, expected `port` or `host`"#]],
+        expect![[
+            r#"error: file1.yaml:3:5: `backend.listen.prot`: Unknown field `prot`, expected `port` or `host`"#
+        ]],
     );
 }
 
@@ -109,7 +122,9 @@ fn unknown_key_is_an_error() {
 fn unknown_database_client() {
     check(
         &["backend:\n  database:\n    client: mysql\n"],
-        expect!["error: file1.yaml:3:13: `backend.database.client`: unknown variant `mysql`, expected one of `better-sqlite3`, `sqlite`, `sqlite3`, `pg`, `postgres`, `postgresql`"],
+        expect![
+            "error: file1.yaml:3:13: `backend.database.client`: unknown variant `mysql`, expected one of `better-sqlite3`, `sqlite`, `sqlite3`, `pg`, `postgres`, `postgresql`"
+        ],
     );
 }
 
@@ -117,9 +132,16 @@ fn unknown_database_client() {
 fn malformed_yaml() {
     check(
         &["app:\n  title: [unclosed\n"],
-        expect![[r#"error: file1.yaml:3:1: invalid YAML: while parsing a flow sequence, expected ',' or ']'"#]],
+        expect![[
+            r#"error: file1.yaml:3:1: invalid YAML: while parsing a flow sequence, expected ',' or ']'"#
+        ]],
     );
-    check(&["- a list\n"], expect![[r#"error: file1.yaml:1:1: invalid YAML: the top level must be a mapping of keys"#]]);
+    check(
+        &["- a list\n"],
+        expect![[
+            r#"error: file1.yaml:1:1: invalid YAML: the top level must be a mapping of keys"#
+        ]],
+    );
     check(
         &["app:\n  title: a\n  title: b\n"],
         expect![[r#"error: file1.yaml:3:3: invalid YAML: duplicate key `title`"#]],
@@ -131,7 +153,9 @@ fn aliases_are_refused() {
     // The classic alias bomb never expands: anchors are rejected outright.
     check(
         &["a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n"],
-        expect!["error: file1.yaml:1:7: invalid YAML: anchors and aliases are not allowed in config"],
+        expect![
+            "error: file1.yaml:1:7: invalid YAML: anchors and aliases are not allowed in config"
+        ],
     );
 }
 

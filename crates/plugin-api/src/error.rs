@@ -95,7 +95,10 @@ impl PortalError {
 
     /// 500 with the generic message; the cause belongs in the log.
     pub fn internal() -> Self {
-        Self::new(ErrorCode::Internal, "Something went wrong on the server. The details are in its log.")
+        Self::new(
+            ErrorCode::Internal,
+            "Something went wrong on the server. The details are in its log.",
+        )
     }
 }
 

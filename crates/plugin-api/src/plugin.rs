@@ -189,13 +189,19 @@ impl Plugin {
     }
 
     /// The cards that apply to `entity`.
-    pub fn cards_for<'a>(&'a self, entity: &'a Entity) -> impl Iterator<Item = &'a EntityCard> + 'a {
+    pub fn cards_for<'a>(
+        &'a self,
+        entity: &'a Entity,
+    ) -> impl Iterator<Item = &'a EntityCard> + 'a {
         self.entity_cards.iter().filter(move |c| (c.applies_to)(entity))
     }
 }
 
 impl std::fmt::Debug for Plugin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Plugin").field("id", &self.id).field("nav", &self.nav).finish_non_exhaustive()
+        f.debug_struct("Plugin")
+            .field("id", &self.id)
+            .field("nav", &self.nav)
+            .finish_non_exhaustive()
     }
 }

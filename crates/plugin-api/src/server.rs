@@ -52,7 +52,12 @@ pub struct Migration {
 
 impl Migration {
     /// A migration.
-    pub const fn new(version: i64, name: &'static str, sqlite: &'static str, postgres: &'static str) -> Self {
+    pub const fn new(
+        version: i64,
+        name: &'static str,
+        sqlite: &'static str,
+        postgres: &'static str,
+    ) -> Self {
         Self { version, name, sqlite, postgres }
     }
 }
@@ -116,7 +121,10 @@ fn no_config(_: &Config, _: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
-fn check_config<T: DeserializeOwned + Default>(config: &Config, key: &str) -> Result<(), ConfigError> {
+fn check_config<T: DeserializeOwned + Default>(
+    config: &Config,
+    key: &str,
+) -> Result<(), ConfigError> {
     config.get_or_default::<T>(key).map(drop)
 }
 
@@ -134,7 +142,11 @@ impl ServerError {
     /// An internal error with a cause that is logged and never sent.
     #[track_caller]
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        Self { public: PortalError::internal(), cause: Some(cause.to_string()), caller: std::panic::Location::caller() }
+        Self {
+            public: PortalError::internal(),
+            cause: Some(cause.to_string()),
+            caller: std::panic::Location::caller(),
+        }
     }
 }
 
@@ -189,7 +201,6 @@ impl From<ServerError> for PortalError {
         err.public
     }
 }
-
 
 /// The plugin's context inside a server function: the server provides the
 /// database and the configuration to every request.

@@ -13,7 +13,14 @@ fn error_codes_serialise_as_snake_case_with_statuses() {
         ErrorCode::Unavailable,
     ]
     .iter()
-    .map(|c| format!("{} {} {}", serde_json::to_string(c).expect("serialises"), c.status(), c.backstage_name()))
+    .map(|c| {
+        format!(
+            "{} {} {}",
+            serde_json::to_string(c).expect("serialises"),
+            c.status(),
+            c.backstage_name()
+        )
+    })
     .collect();
     expect![[r#"
         "bad_request" 400 InputError
@@ -44,8 +51,10 @@ fn tabs_follow_their_predicate() {
     }
     const TABS: &[EntityTab] = &[EntityTab::new("docs", "Docs", only_components, view)];
     const P: Plugin = Plugin::new("x", "X").entity_tabs(TABS);
-    let component: Entity = serde_json_from(r#"{"apiVersion":"v1","kind":"Component","metadata":{"name":"a"}}"#);
-    let group: Entity = serde_json_from(r#"{"apiVersion":"v1","kind":"Group","metadata":{"name":"a"}}"#);
+    let component: Entity =
+        serde_json_from(r#"{"apiVersion":"v1","kind":"Component","metadata":{"name":"a"}}"#);
+    let group: Entity =
+        serde_json_from(r#"{"apiVersion":"v1","kind":"Group","metadata":{"name":"a"}}"#);
     assert_eq!(P.tabs_for(&component).count(), 1);
     assert_eq!(P.tabs_for(&group).count(), 0);
 }

@@ -45,7 +45,11 @@ pub fn Badge(
 
 /// The initials shown when there is no picture: first letters of the first two words.
 pub fn initials(name: &str) -> String {
-    name.split_whitespace().filter_map(|w| w.chars().next()).take(2).flat_map(char::to_uppercase).collect()
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 /// A person's or team's picture, or their initials.
@@ -64,7 +68,10 @@ pub fn Avatar(
     let size = size.unwrap_or(40);
     let style = format!("--pt-avatar-size:{size}px");
     match picture {
-        Some(src) => view! { <img class="pt-avatar" style=style src=src alt=name width=size height=size/> }.into_any(),
+        Some(src) => {
+            view! { <img class="pt-avatar" style=style src=src alt=name width=size height=size/> }
+                .into_any()
+        }
         None => {
             let letters = initials(&name);
             view! {

@@ -37,7 +37,8 @@ pub mod prelude {
     pub use crate::code::CodeSnippet;
     pub use crate::dialog::Dialog;
     pub use crate::feedback::{
-        EmptyState, ErrorPanel, Progress, StatusError, StatusOk, StatusPending, StatusWarning, WarningPanel,
+        EmptyState, ErrorPanel, Progress, StatusError, StatusOk, StatusPending, StatusWarning,
+        WarningPanel,
     };
     pub use crate::icon::Glyph;
     pub use crate::layout::{Content, Header, Page, Sidebar, SidebarItem};

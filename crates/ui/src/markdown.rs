@@ -31,7 +31,9 @@ pub fn render_markdown(source: &str) -> SafeHtml {
             cut -= 1;
         }
         let text = ammonia::clean_text(&source[..cut]);
-        return SafeHtml(format!("<p><strong>This document is too large to render.</strong></p><pre>{text}</pre>"));
+        return SafeHtml(format!(
+            "<p><strong>This document is too large to render.</strong></p><pre>{text}</pre>"
+        ));
     }
     let mut options = comrak::Options::default();
     options.extension.table = true;
@@ -51,8 +53,14 @@ pub fn render_markdown(source: &str) -> SafeHtml {
         .clean(&html)
         .to_string()
         // Task-list checkboxes need an accessible name (WCAG 4.1.2).
-        .replace(r#"<input type="checkbox" checked="" disabled="">"#, r#"<input type="checkbox" checked="" disabled="" aria-label="Done">"#)
-        .replace(r#"<input type="checkbox" disabled="">"#, r#"<input type="checkbox" disabled="" aria-label="Not done">"#);
+        .replace(
+            r#"<input type="checkbox" checked="" disabled="">"#,
+            r#"<input type="checkbox" checked="" disabled="" aria-label="Done">"#,
+        )
+        .replace(
+            r#"<input type="checkbox" disabled="">"#,
+            r#"<input type="checkbox" disabled="" aria-label="Not done">"#,
+        );
     SafeHtml(clean)
 }
 

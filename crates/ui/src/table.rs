@@ -54,7 +54,11 @@ impl<T> Clone for TableColumn<T> {
 
 impl<T> TableColumn<T> {
     /// A column that draws each cell with `cell`.
-    pub fn new(key: &'static str, title: &'static str, cell: impl Fn(&T) -> AnyView + Send + Sync + 'static) -> Self {
+    pub fn new(
+        key: &'static str,
+        title: &'static str,
+        cell: impl Fn(&T) -> AnyView + Send + Sync + 'static,
+    ) -> Self {
         Self { key, title, sortable: false, cell: Arc::new(cell) }
     }
 
@@ -163,7 +167,8 @@ pub fn Table<T: Send + Sync + 'static>(
     } else {
         rows.iter()
             .map(|row| {
-                let cells = columns.iter().map(|c| view! { <td>{(c.cell)(row)}</td> }).collect_view();
+                let cells =
+                    columns.iter().map(|c| view! { <td>{(c.cell)(row)}</td> }).collect_view();
                 view! { <tr>{cells}</tr> }
             })
             .collect_view()

@@ -14,7 +14,10 @@ pub struct Tab {
 
 impl Tab {
     /// A tab.
-    pub fn new(label: impl Into<String>, content: impl Fn() -> AnyView + Send + Sync + 'static) -> Self {
+    pub fn new(
+        label: impl Into<String>,
+        content: impl Fn() -> AnyView + Send + Sync + 'static,
+    ) -> Self {
         Self { label: label.into(), content: ViewFn::from(content) }
     }
 }

@@ -29,7 +29,9 @@ fn button_variants() {
 fn external_link_says_it_opens_a_tab() {
     check(
         || view! { <Link href="https://example.com">"Example"</Link> }.into_any(),
-        expect![[r#"<a href="https://example.com" target="_blank" rel="noopener noreferrer" class="pt-link pt-link--external">Example<span class="pt-visually-hidden"> (opens in a new tab)</span></a>"#]],
+        expect![[
+            r#"<a href="https://example.com" target="_blank" rel="noopener noreferrer" class="pt-link pt-link--external">Example<span class="pt-visually-hidden"> (opens in a new tab)</span></a>"#
+        ]],
     );
 }
 
@@ -37,7 +39,9 @@ fn external_link_says_it_opens_a_tab() {
 fn avatar_initials() {
     check(
         || view! { <Avatar name="Ada Lovelace Byron"/> }.into_any(),
-        expect![[r#"<span role="img" aria-label="Ada Lovelace Byron" class="pt-avatar pt-avatar--initials" style="--pt-avatar-size:40px;"><span aria-hidden="true">AL</span></span>"#]],
+        expect![[
+            r#"<span role="img" aria-label="Ada Lovelace Byron" class="pt-avatar pt-avatar--initials" style="--pt-avatar-size:40px;"><span aria-hidden="true">AL</span></span>"#
+        ]],
     );
 }
 
@@ -53,7 +57,9 @@ fn tabs_follow_the_aria_pattern() {
             }
             .into_any()
         },
-        expect![[r#"<div class="pt-tabs"><div role="tablist" aria-label="Views" class="pt-tabs__list"><button type="button" role="tab" id="t-tab-0" aria-controls="t-panel-0" aria-selected="true" tabindex="0" class="pt-tabs__tab">One</button><button type="button" role="tab" id="t-tab-1" aria-controls="t-panel-1" aria-selected="false" tabindex="-1" class="pt-tabs__tab">Two</button></div><div role="tabpanel" id="t-panel-0" aria-labelledby="t-tab-0" tabindex="0" class="pt-tabs__panel">first</div><div role="tabpanel" id="t-panel-1" aria-labelledby="t-tab-1" tabindex="0" hidden class="pt-tabs__panel">second</div></div>"#]],
+        expect![[
+            r#"<div class="pt-tabs"><div role="tablist" aria-label="Views" class="pt-tabs__list"><button type="button" role="tab" id="t-tab-0" aria-controls="t-panel-0" aria-selected="true" tabindex="0" class="pt-tabs__tab">One</button><button type="button" role="tab" id="t-tab-1" aria-controls="t-panel-1" aria-selected="false" tabindex="-1" class="pt-tabs__tab">Two</button></div><div role="tabpanel" id="t-panel-0" aria-labelledby="t-tab-0" tabindex="0" class="pt-tabs__panel">first</div><div role="tabpanel" id="t-panel-1" aria-labelledby="t-tab-1" tabindex="0" hidden class="pt-tabs__panel">second</div></div>"#
+        ]],
     );
 }
 
@@ -64,7 +70,16 @@ fn tab_keys_wrap_and_jump() {
         .iter()
         .map(|k| (next_index(k, 2, 3), next_index(k, 0, 3)))
         .collect();
-    assert_eq!(moves, [(Some(0), Some(1)), (Some(1), Some(2)), (Some(0), Some(0)), (Some(2), Some(2)), (None, None)]);
+    assert_eq!(
+        moves,
+        [
+            (Some(0), Some(1)),
+            (Some(1), Some(2)),
+            (Some(0), Some(0)),
+            (Some(2), Some(2)),
+            (None, None)
+        ]
+    );
     assert_eq!(next_index("ArrowRight", 0, 0), None);
 }
 
@@ -75,7 +90,9 @@ fn empty_table_shows_empty_state() {
             let cols = vec![TableColumn::new("name", "Name", |r: &String| r.clone().into_any())];
             view! { <Table caption="Things" columns=cols rows={Vec::<String>::new()} empty_title="No things yet"/> }.into_any()
         },
-        expect![[r#"<div class="pt-table"><div tabindex="0" role="region" aria-label="Things" class="pt-table__scroll"><table><caption>Things</caption><thead><tr><th scope="col">Name</th></tr></thead><tbody><tr><td colspan="1"><div class="pt-empty-state"><svg width="32" height="32" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false" class="pt-glyph"><path d="M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM12 11v6M12 7h.01"></path></svg><h2 class="pt-empty-state__title">No things yet</h2></div></td></tr></tbody></table></div></div>"#]],
+        expect![[
+            r#"<div class="pt-table"><div tabindex="0" role="region" aria-label="Things" class="pt-table__scroll"><table><caption>Things</caption><thead><tr><th scope="col">Name</th></tr></thead><tbody><tr><td colspan="1"><div class="pt-empty-state"><svg width="32" height="32" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false" class="pt-glyph"><path d="M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM12 11v6M12 7h.01"></path></svg><h2 class="pt-empty-state__title">No things yet</h2></div></td></tr></tbody></table></div></div>"#
+        ]],
     );
 }
 
@@ -83,8 +100,11 @@ fn empty_table_shows_empty_state() {
 fn sortable_paged_table_builds_links() {
     check(
         || {
-            let cols = vec![TableColumn::new("name", "Name", |r: &String| r.clone().into_any()).sortable()];
-            let sort_href = Callback::new(|(k, d): (String, SortDir)| format!("?sort={k}&dir={}", d.as_str()));
+            let cols = vec![
+                TableColumn::new("name", "Name", |r: &String| r.clone().into_any()).sortable(),
+            ];
+            let sort_href =
+                Callback::new(|(k, d): (String, SortDir)| format!("?sort={k}&dir={}", d.as_str()));
             let page_href = Callback::new(|o: usize| format!("?offset={o}"));
             view! {
                 <Table
@@ -99,14 +119,19 @@ fn sortable_paged_table_builds_links() {
             }
             .into_any()
         },
-        expect![[r#"<div class="pt-table"><div tabindex="0" role="region" aria-label="Things" class="pt-table__scroll"><table><caption>Things</caption><thead><tr><th scope="col" aria-sort="ascending"><a href="?sort=name&amp;dir=desc" class="pt-table__sort">Name<svg width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false" class="pt-glyph"><path d="M8 14l4-4 4 4"></path></svg></a></th></tr></thead><tbody><tr><td>b</td></tr></tbody></table></div><nav aria-label="Things pages" class="pt-table__pager"><span aria-live="polite" class="pt-table__summary">21–40 of 41</span><a href="?offset=0" rel="prev" class="pt-button pt-button--secondary">Previous</a><a href="?offset=40" rel="next" class="pt-button pt-button--secondary">Next</a></nav></div>"#]],
+        expect![[
+            r#"<div class="pt-table"><div tabindex="0" role="region" aria-label="Things" class="pt-table__scroll"><table><caption>Things</caption><thead><tr><th scope="col" aria-sort="ascending"><a href="?sort=name&amp;dir=desc" class="pt-table__sort">Name<svg width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false" class="pt-glyph"><path d="M8 14l4-4 4 4"></path></svg></a></th></tr></thead><tbody><tr><td>b</td></tr></tbody></table></div><nav aria-label="Things pages" class="pt-table__pager"><span aria-live="polite" class="pt-table__summary">21–40 of 41</span><a href="?offset=0" rel="prev" class="pt-button pt-button--secondary">Previous</a><a href="?offset=40" rel="next" class="pt-button pt-button--secondary">Next</a></nav></div>"#
+        ]],
     );
 }
 
 #[test]
 fn pagination_edges() {
     let p = |offset, limit, total| Pagination { offset, limit, total };
-    assert_eq!((p(0, 20, 0).prev(), p(0, 20, 0).next(), p(0, 20, 0).summary()), (None, None, "0 of 0".to_string()));
+    assert_eq!(
+        (p(0, 20, 0).prev(), p(0, 20, 0).next(), p(0, 20, 0).summary()),
+        (None, None, "0 of 0".to_string())
+    );
     assert_eq!((p(0, 20, 20).next(), p(0, 20, 21).next()), (None, Some(20)));
     assert_eq!(p(5, 20, 100).prev(), Some(0));
     assert_eq!(p(0, 0, 5).next(), Some(1), "a zero limit never loops forever");
@@ -157,7 +182,11 @@ fn markdown_is_sanitised() {
 #[test]
 fn huge_markdown_is_shown_as_text() {
     let html = md(&"# big\n".repeat(400_000));
-    assert!(html.starts_with("<p><strong>This document is too large to render."), "{}", &html[..80]);
+    assert!(
+        html.starts_with("<p><strong>This document is too large to render."),
+        "{}",
+        &html[..80]
+    );
 }
 
 #[test]
@@ -165,5 +194,6 @@ fn theme_cookie_round_trip() {
     assert_eq!(ThemeMode::from_cookie_header("a=b; portico-theme=dark; c=d"), ThemeMode::Dark);
     assert_eq!(ThemeMode::from_cookie_header("portico-theme=<script>"), ThemeMode::System);
     assert_eq!(ThemeMode::from_cookie_header(""), ThemeMode::System);
-    expect!["portico-theme=light; Path=/; Max-Age=31536000; SameSite=Lax"].assert_eq(&ThemeMode::Light.set_cookie_value());
+    expect!["portico-theme=light; Path=/; Max-Age=31536000; SameSite=Lax"]
+        .assert_eq(&ThemeMode::Light.set_cookie_value());
 }

@@ -3,8 +3,8 @@
 use crate::api::{Note, PageData};
 use crate::config::Config;
 use axum::{Json, Router, extract::State, routing::get};
-use portico_plugin_api::server::{Backend, ConfigError, Db, Migration, PluginContext, ServerError};
 use portico_plugin_api::PortalError;
+use portico_plugin_api::server::{Backend, ConfigError, Db, Migration, PluginContext, ServerError};
 
 /// The example plugin's backend.
 pub(crate) const BACKEND: Backend = Backend::new(router, MIGRATIONS).config::<Config>();
@@ -54,7 +54,10 @@ pub(crate) async fn add_note(body: &str) -> Result<(), ServerError> {
         return Err(PortalError::bad_request("A note cannot be empty.").into());
     }
     if body.chars().count() > MAX_NOTE_CHARS {
-        return Err(PortalError::bad_request(format!("A note can be at most {MAX_NOTE_CHARS} characters.")).into());
+        return Err(PortalError::bad_request(format!(
+            "A note can be at most {MAX_NOTE_CHARS} characters."
+        ))
+        .into());
     }
     let ctx = portico_plugin_api::server::context("example")?;
     const SQL: &str = "INSERT INTO example_notes (body) VALUES ($1)";

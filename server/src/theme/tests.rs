@@ -4,8 +4,9 @@ use super::*;
 use portico_config::{AppSection, Config, Source};
 
 fn branding(yaml: &str) -> Branding {
-    let config = Config::from_sources(vec![Source { name: "t.yaml".into(), text: yaml.into() }], &|_| None)
-        .expect("fixture parses");
+    let config =
+        Config::from_sources(vec![Source { name: "t.yaml".into(), text: yaml.into() }], &|_| None)
+            .expect("fixture parses");
     config.get_or_default::<AppSection>("app").expect("fixture is valid").branding
 }
 
@@ -47,11 +48,16 @@ fn brand_colours_become_tokens() {
 
 #[test]
 fn css_injection_through_tokens_is_refused() {
-    let b = branding("app:\n  branding:\n    fontFamily: 'x;} body { display:none'\n    cornerRadius: 4px\n");
+    let b = branding(
+        "app:\n  branding:\n    fontFamily: 'x;} body { display:none'\n    cornerRadius: 4px\n",
+    );
     let css = stylesheet(&b, None);
     assert!(!css.contains("display:none"), "injected rule survived");
     assert!(css.contains("--pt-radius:4px;"));
-    assert_eq!(rejected_tokens(&b), ["`app.branding.fontFamily` has characters not allowed in a CSS value; ignored"]);
+    assert_eq!(
+        rejected_tokens(&b),
+        ["`app.branding.fontFamily` has characters not allowed in a CSS value; ignored"]
+    );
 }
 
 #[test]

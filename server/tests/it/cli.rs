@@ -20,7 +20,9 @@ fn free_port() -> u16 {
 
 fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
     let path = dir.join(name);
-    std::fs::File::create(&path).and_then(|mut f| f.write_all(text.as_bytes())).expect("write fixture");
+    std::fs::File::create(&path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .expect("write fixture");
     path.display().to_string()
 }
 
@@ -63,11 +65,20 @@ fn malformed_config_file() {
 #[test]
 fn config_check_reports_ok_and_warnings() {
     let dir = tempfile::tempdir().expect("dir");
-    write(dir.path(), "app-config.yaml", "app:\n  branding:\n    theme:\n      light:\n        primaryColor: '#ffff00'\n");
+    write(
+        dir.path(),
+        "app-config.yaml",
+        "app:\n  branding:\n    theme:\n      light:\n        primaryColor: '#ffff00'\n",
+    );
     let out = portico(&["config", "check"], dir.path());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}");
-    assert!(stdout.contains("warning: `app.branding.theme.light.palette.primary.main` has contrast 1.07:1"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "warning: `app.branding.theme.light.palette.primary.main` has contrast 1.07:1"
+        ),
+        "{stdout}"
+    );
     assert!(stdout.contains("app-config.yaml (listen 0.0.0.0:7007, database Sqlite)"), "{stdout}");
 }
 
@@ -76,7 +87,11 @@ fn port_in_use() {
     let dir = tempfile::tempdir().expect("dir");
     let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = taken.local_addr().expect("addr").port();
-    let file = write(dir.path(), "c.yaml", &format!("backend:\n  listen:\n    host: 127.0.0.1\n    port: {port}\n"));
+    let file = write(
+        dir.path(),
+        "c.yaml",
+        &format!("backend:\n  listen:\n    host: 127.0.0.1\n    port: {port}\n"),
+    );
     let out = portico(&["serve", "--config", &file], dir.path());
     assert_clean_failure(&out, &format!("cannot listen on 127.0.0.1:{port}"));
 }
@@ -102,7 +117,10 @@ fn invalid_postgres_url() {
     let file = write(
         dir.path(),
         "c.yaml",
-        &format!("backend:\n  listen:\n    port: {}\n  database:\n    client: pg\n    connection: 'mysql://nope'\n", free_port()),
+        &format!(
+            "backend:\n  listen:\n    port: {}\n  database:\n    client: pg\n    connection: 'mysql://nope'\n",
+            free_port()
+        ),
     );
     let out = portico(&["serve", "--config", &file], dir.path());
     assert_clean_failure(&out, "not a valid PostgreSQL URL");
@@ -116,7 +134,10 @@ fn data_directory_that_cannot_be_created() {
     let file = write(
         dir.path(),
         "c.yaml",
-        &format!("backend:\n  dataDir: blocker/data\n  listen:\n    host: 127.0.0.1\n    port: {}\n", free_port()),
+        &format!(
+            "backend:\n  dataDir: blocker/data\n  listen:\n    host: 127.0.0.1\n    port: {}\n",
+            free_port()
+        ),
     );
     let out = portico(&["serve", "--config", &file], dir.path());
     assert_clean_failure(&out, "cannot create the data directory");
@@ -126,7 +147,11 @@ fn data_directory_that_cannot_be_created() {
 fn serves_then_shuts_down_gracefully_on_sigterm() {
     let dir = tempfile::tempdir().expect("dir");
     let port = free_port();
-    let file = write(dir.path(), "c.yaml", &format!("backend:\n  listen:\n    host: 127.0.0.1\n    port: {port}\n"));
+    let file = write(
+        dir.path(),
+        "c.yaml",
+        &format!("backend:\n  listen:\n    host: 127.0.0.1\n    port: {port}\n"),
+    );
     let child = Command::new(env!("CARGO_BIN_EXE_portico"))
         .args(["serve", "--config", &file])
         .current_dir(dir.path())
@@ -148,7 +173,8 @@ fn serves_then_shuts_down_gracefully_on_sigterm() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert!(dir.path().join("data/portico.db").exists(), "SQLite file in the data directory");
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    let status =
+        Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
     assert!(status.success());
     let out = child.wait_with_output().expect("wait");
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -14,9 +14,16 @@ on_both!(health_and_readiness, "", |app| {
 on_both!(home_is_server_rendered, "app:\n  title: ACME Portal\n", |app| {
     let page = app.get("/").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.starts_with("<!DOCTYPE html><html lang=\"en\" data-theme=\"system\">"), "{}", &page.body[..120]);
+    assert!(
+        page.body.starts_with("<!DOCTYPE html><html lang=\"en\" data-theme=\"system\">"),
+        "{}",
+        &page.body[..120]
+    );
     assert!(page.body.contains("Welcome to ACME Portal</h1>"), "the heading is in the HTML");
-    assert!(page.body.contains("Portico is your developer portal"), "the welcome markdown is resolved on the server");
+    assert!(
+        page.body.contains("Portico is your developer portal"),
+        "the welcome markdown is resolved on the server"
+    );
     assert!(page.body.contains(r#"<a href="/" aria-current="page""#), "the current page is marked");
     assert!(page.body.contains(r#"href="/example""#), "plugin nav items are in the sidebar");
     assert!(page.body.contains("<title>ACME Portal</title>"));
@@ -34,7 +41,10 @@ on_both!(unknown_pages_are_404_with_a_page, "", |app| {
 on_both!(theme_cookie_is_rendered_and_set, "", |app| {
     let dark = app.get_with_cookie("/settings", "portico-theme=dark").await;
     assert!(dark.body.contains(r#"data-theme="dark""#));
-    assert!(dark.body.contains(r#"id="theme-dark" name="mode" value="dark" checked"#), "the saved choice is checked");
+    assert!(
+        dark.body.contains(r#"id="theme-dark" name="mode" value="dark" checked"#),
+        "the saved choice is checked"
+    );
     let bogus = app.get_with_cookie("/", "portico-theme=\"><script>").await;
     assert!(bogus.body.contains(r#"data-theme="system""#), "unknown values fall back");
 
@@ -75,7 +85,8 @@ on_both!(bad_server_function_input_is_a_clear_error, "", |app| {
 
 on_both!(migrations_are_idempotent, "", |app| {
     use portico_plugin_api::server::Migration;
-    const M: &[Migration] = &[Migration::new(1, "t", "CREATE TABLE t1 (x INTEGER)", "CREATE TABLE t1 (x INTEGER)")];
+    const M: &[Migration] =
+        &[Migration::new(1, "t", "CREATE TABLE t1 (x INTEGER)", "CREATE TABLE t1 (x INTEGER)")];
     assert_eq!(portico_server::db::migrate(&app.db, &[("test", M)]).await.expect("first run"), 1);
     assert_eq!(portico_server::db::migrate(&app.db, &[("test", M)]).await.expect("second run"), 0);
     const BROKEN: &[Migration] = &[Migration::new(2, "broken", "CREATE TABLE (", "CREATE TABLE (")];
@@ -88,7 +99,10 @@ async fn branding_reaches_the_stylesheet() {
     let yaml = "app:\n  branding:\n    cornerRadius: 3px\n    theme:\n      light:\n        palette:\n          primary: {main: '#123456'}\n";
     let app = TestApp::new(Backend::Sqlite, yaml).await.expect("app");
     let css = app.get("/pkg/portico.css").await;
-    assert_eq!(css.headers.get("content-type").map(|v| v.to_str().unwrap_or("")), Some("text/css; charset=utf-8"));
+    assert_eq!(
+        css.headers.get("content-type").map(|v| v.to_str().unwrap_or("")),
+        Some("text/css; charset=utf-8")
+    );
     assert!(css.body.contains("--pt-color-primary:#123456;"));
     assert!(css.body.contains("--pt-radius:3px;"));
     let etag = css.headers.get("etag").expect("etag").clone();
@@ -106,12 +120,16 @@ async fn branding_reaches_the_stylesheet() {
 #[test]
 fn config_problems_name_file_line_and_key() {
     let dir = tempfile::tempdir().expect("dir");
-    let err = |yamls: &[&str]| settings_from(yamls, dir.path()).map(|_| ()).unwrap_err().to_string();
+    let err =
+        |yamls: &[&str]| settings_from(yamls, dir.path()).map(|_| ()).unwrap_err().to_string();
     expect_test::expect!["test1.yaml:3:1: unknown top-level key `catalogue` (known keys: app, backend, example, organization)"]
         .assert_eq(&err(&["app:\n  title: x\ncatalogue: {}\n"]));
     expect_test::expect!["test2.yaml:2:3: `example.greting`: Unknown field `greting`, expected `greeting` (fix that key; `portico config check` re-checks without starting the server)"]
         .assert_eq(&err(&["example:\n  greeting: a\n", "example:\n  greting: b\n"]));
-    let ok = settings_from(&["techdocs:\n  builder: local\n"], dir.path()).expect("Backstage sections load");
+    let ok = settings_from(&["techdocs:\n  builder: local\n"], dir.path())
+        .expect("Backstage sections load");
     assert_eq!(ok.warnings.len(), 1, "{:?}", ok.warnings);
-    assert!(ok.warnings[0].contains("`techdocs` is a Backstage section that Portico does not use yet"));
+    assert!(
+        ok.warnings[0].contains("`techdocs` is a Backstage section that Portico does not use yet")
+    );
 }

@@ -34,18 +34,24 @@ async fn fresh_pg_database() -> Option<String> {
         if std::env::var("PORTICO_REQUIRE_PG").is_ok() {
             panic!("PORTICO_REQUIRE_PG is set but PORTICO_TEST_PG_URL is not");
         }
-        eprintln!("skipping the PostgreSQL run: PORTICO_TEST_PG_URL is not set (cargo xtask test sets it)");
+        eprintln!(
+            "skipping the PostgreSQL run: PORTICO_TEST_PG_URL is not set (cargo xtask test sets it)"
+        );
         return None;
     };
     use sqlx::Connection;
-    let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("test PostgreSQL reachable");
+    let mut admin =
+        sqlx::PgConnection::connect(&admin_url).await.expect("test PostgreSQL reachable");
     static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let name = format!(
         "portico_test_{}_{}",
         std::process::id(),
         COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
     );
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
     let (base, _) = admin_url.rsplit_once('/').expect("URL has a database");
     Some(format!("{base}/{name}"))
 }
@@ -79,7 +85,10 @@ impl TestApp {
     }
 
     pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> Reply {
-        self.request(Request::get(path).header("cookie", cookie).body(Body::empty()).expect("request")).await
+        self.request(
+            Request::get(path).header("cookie", cookie).body(Body::empty()).expect("request"),
+        )
+        .await
     }
 
     /// Calls a server function the way the hydrated app does (URL-encoded form, JSON back).
