@@ -240,8 +240,7 @@ fn substitute_node(
         Node::Scalar(s) => match substitute(s.as_str(), env) {
             Substituted::Text(text) if text == s.as_str() => {}
             Substituted::Text(text) => {
-                let mut replaced =
-                    marked_yaml::types::MarkedScalarNode::new(*s.span(), text);
+                let mut replaced = marked_yaml::types::MarkedScalarNode::new(*s.span(), text);
                 replaced.set_coerce(s.may_coerce());
                 *s = replaced;
             }
