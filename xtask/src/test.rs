@@ -58,7 +58,7 @@ fn unit_and_integration() -> anyhow::Result<()> {
     cmd_env(
         &root(),
         "cargo",
-        &["test", "--workspace", "--exclude", "frontend", "--locked"],
+        &["test", "--workspace", "--exclude", "frontend", "--locked", "--no-fail-fast"],
         &[("PORTICO_TEST_PG_URL", pg.url.as_str()), ("PORTICO_REQUIRE_PG", "1")],
     )
 }

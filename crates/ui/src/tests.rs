@@ -158,7 +158,7 @@ fn markdown_renders_gfm() {
         </tbody>
         </table>
         <ul>
-        <li><input type="checkbox" disabled=""> task</li>
+        <li><input type="checkbox" disabled="" aria-label="Not done"> task</li>
         </ul>
     "#]]
     .assert_eq(&md("# Title\n\n| a |\n|---|\n| b |\n\n- [ ] task\n"));
