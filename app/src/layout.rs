@@ -23,6 +23,7 @@ pub(crate) fn AppSidebar() -> impl IntoView {
             logo=site.full_logo
             icon_logo=site.icon_logo
             logo_width=site.logo_width
+            collapsed=site.sidebar_collapsed
             footer=Box::new(|| view! {
                 <SidebarItem href="/gallery" label="Components" icon=Icon::Palette.as_str()/>
                 <SidebarItem href="/settings" label="Settings" icon=Icon::Settings.as_str()/>

@@ -2,7 +2,7 @@
 
 use crate::layout::AppSidebar;
 use crate::pages::{Gallery, Home, NotFound, Settings};
-use crate::site::{BOOTSTRAP_ELEMENT_ID, SiteInfo};
+use crate::site::SiteInfo;
 use leptos::prelude::*;
 use leptos::tachys::view::iterators::StaticVec;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -14,10 +14,9 @@ use portico_ui::prelude::*;
 /// The whole HTML document, rendered on the server around [`App`].
 ///
 /// `data-theme` comes from the visitor's cookie, so the first paint has the
-/// right theme. The site facts travel as JSON for the WASM entry to read.
+/// right theme. Only islands hydrate; the island router swaps pages in place.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let site = use_context::<SiteInfo>().unwrap_or_default();
-    let bootstrap = site.to_script_json();
     view! {
         <!DOCTYPE html>
         <html lang="en" data-theme=site.theme.as_str()>
@@ -26,8 +25,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <script id=BOOTSTRAP_ELEMENT_ID type="application/json" inner_html=bootstrap></script>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true islands_router=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -51,16 +49,11 @@ fn route_table() -> StaticVec<AnyNestedRoute> {
     builtin.into_iter().chain(plugins).collect::<Vec<_>>().into()
 }
 
-/// The reactive current theme, shared by the settings page and the document.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ThemeState(pub(crate) RwSignal<ThemeMode>);
-
 /// The root component: sidebar, routes, and an error boundary around every page.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let site = use_context::<SiteInfo>().unwrap_or_default();
-    provide_context(ThemeState(RwSignal::new(site.theme)));
     let title = site.title.clone();
     let routes = route_table();
     view! {

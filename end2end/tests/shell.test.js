@@ -52,6 +52,7 @@ describe('the shell', () => {
     assert.equal(await page.textContent('h1'), 'Page not found');
     await page.click('text=Go to the home page');
     await page.waitForURL(`${server.url}/`);
+    await page.waitForFunction(() => document.querySelector('h1')?.textContent.startsWith('Welcome'));
     await page.close();
   });
 
@@ -62,8 +63,10 @@ describe('the shell', () => {
     await page.evaluate(() => { window.__samePage = true; });
     await page.click('.pt-sidebar a[href="/gallery"]');
     await page.waitForURL(`${server.url}/gallery`);
-    assert.equal(await page.textContent('h1'), 'Components');
+    // The island router swaps the page inside a view transition, which can finish after the URL changes.
+    await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Components');
     assert.equal(await page.evaluate(() => window.__samePage), true, 'the document was not reloaded');
+    assert.equal(await page.title(), 'Components · Portico');
     assert.equal(await page.getAttribute('.pt-sidebar a[href="/gallery"]', 'aria-current'), 'page');
     assert.equal(await page.getAttribute('.pt-sidebar a[href="/"]', 'aria-current'), null);
     await page.close();
@@ -77,7 +80,8 @@ describe('the shell', () => {
     assert.equal(await page.getAttribute('html', 'data-theme'), 'system');
     await page.check('#theme-dark');
     await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
-    await page.waitForSelector('text=Theme set to dark.');
+    // The form submits itself; wait for the cookie before reloading.
+    await page.waitForFunction(() => document.cookie.includes('portico-theme=dark'));
     await page.reload();
     assert.equal(await page.getAttribute('html', 'data-theme'), 'dark', 'rendered dark by the server');
     const bg = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
@@ -113,7 +117,7 @@ describe('the shell', () => {
     assert.equal(label, 'Settings');
     await page.keyboard.press('Enter');
     await page.waitForURL(`${server.url}/settings`);
-    assert.equal(await page.textContent('h1'), 'Settings');
+    await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Settings');
     await page.close();
   });
 
@@ -132,6 +136,33 @@ describe('the shell', () => {
     assert.equal(await page.evaluate(() => document.getElementById('gallery-dialog-light').open), true);
     await page.keyboard.press('Escape');
     assert.equal(await page.evaluate(() => document.getElementById('gallery-dialog-light').open), false);
+    await page.close();
+  });
+
+  test('a collapsed sidebar stays collapsed across reloads', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await waitForHydration(page);
+    await page.click('.pt-sidebar__toggle');
+    assert.match(await page.getAttribute('#pt-sidebar', 'class'), /pt-sidebar--collapsed/);
+    await page.reload();
+    assert.match(await page.getAttribute('#pt-sidebar', 'class'), /pt-sidebar--collapsed/, 'rendered collapsed by the server');
+    assert.equal(await page.getAttribute('.pt-sidebar__toggle', 'aria-expanded'), 'false');
+    await context.close();
+  });
+
+  test('the example plugin: a form that posts in place, and an island calling its backend', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/example`);
+    await waitForHydration(page);
+    await page.evaluate(() => { window.__samePage = true; });
+    await page.fill('#example-note', 'written in the browser');
+    await page.click('button[type="submit"]:has-text("Add")');
+    await page.waitForSelector('td:has-text("written in the browser")');
+    assert.equal(await page.evaluate(() => window.__samePage), true, 'updated without a reload');
+    await page.click('text=Ping /api/example/health');
+    await page.waitForSelector('[data-testid="ping-status"]:has-text("The backend answered: ok.")');
     await page.close();
   });
 

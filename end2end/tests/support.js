@@ -69,9 +69,9 @@ export function watchConsole(page) {
   return messages;
 }
 
-/** Resolves once the WASM app has hydrated (the bundle calls hydrate() then marks the document). */
+/** Resolves once the islands have hydrated (the bundle sets window.__porticoHydrated). */
 export async function waitForHydration(page) {
-  await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true', null, { timeout: 20_000 });
+  await page.waitForFunction(() => window.__porticoHydrated === true, null, { timeout: 20_000 });
 }
 
 const axeSource = readFileSync(join(root, 'end2end', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');

@@ -108,16 +108,18 @@ fn request_context(db: Db, settings: &Settings) -> impl Fn() + Clone + Send + Sy
     move || {
         provide_context(db.clone());
         provide_context(config.clone());
-        let theme = use_context::<http::request::Parts>()
-            .and_then(|parts| {
-                parts
-                    .headers
-                    .get(http::header::COOKIE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(ThemeMode::from_cookie_header)
+        // Several `Cookie` headers may arrive (HTTP/2); read them all.
+        let cookies: String = use_context::<http::request::Parts>()
+            .map(|parts| {
+                let values = parts.headers.get_all(http::header::COOKIE).iter();
+                values.filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join("; ")
             })
             .unwrap_or_default();
-        provide_context(SiteInfo { theme, ..site.clone() });
+        provide_context(SiteInfo {
+            theme: ThemeMode::from_cookie_header(&cookies),
+            sidebar_collapsed: portico_ui::layout::collapsed_from_cookie_header(&cookies),
+            ..site.clone()
+        });
     }
 }
 

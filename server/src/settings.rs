@@ -132,6 +132,7 @@ impl Settings {
             icon_logo: b.icon_logo.clone(),
             logo_width: b.full_logo_width.clone(),
             theme: Default::default(),
+            sidebar_collapsed: false,
         }
     }
 

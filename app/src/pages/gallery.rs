@@ -54,7 +54,6 @@ fn Showcase(
     scope: &'static str,
     sample: Resource<Result<SafeHtml, portico_plugin_api::PortalError>>,
 ) -> impl IntoView {
-    let dialog_open = RwSignal::new(false);
     view! {
         <div class="pt-content" style="padding:0">
             <InfoCard title="Buttons and links" subheader="Primary, secondary, subtle, danger">
@@ -124,13 +123,12 @@ fn Showcase(
                 </Suspense>
             </InfoCard>
             <InfoCard title="Dialog">
-                <Button variant=ButtonVariant::Secondary on_click=Callback::new(move |()| dialog_open.set(true))>"Open dialog"</Button>
-                <Dialog open=dialog_open id=format!("gallery-dialog-{scope}") title="Unregister entity?">
-                    <p>"The entity is removed from the catalog until its location is refreshed."</p>
-                    <div class="pt-row">
-                        <Button variant=ButtonVariant::Danger on_click=Callback::new(move |()| dialog_open.set(false))>"Unregister"</Button>
-                        <Button variant=ButtonVariant::Subtle on_click=Callback::new(move |()| dialog_open.set(false))>"Cancel"</Button>
-                    </div>
+                <Dialog
+                    id=format!("gallery-dialog-{scope}")
+                    title="About this dialog".to_string()
+                    trigger="Open dialog".to_string()
+                >
+                    <p>"A native modal dialog: focus stays inside, Esc or the close button closes it, and focus returns to the button that opened it."</p>
                 </Dialog>
             </InfoCard>
         </div>

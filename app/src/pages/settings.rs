@@ -1,10 +1,28 @@
 //! `/settings`: appearance.
 
 use crate::api::SetTheme;
-use crate::shell::ThemeState;
+use crate::site::SiteInfo;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use portico_ui::prelude::*;
+
+/// The settings page.
+#[component]
+pub(crate) fn Settings() -> impl IntoView {
+    let site = use_context::<SiteInfo>().unwrap_or_default();
+    view! {
+        <Title text="Settings"/>
+        <Page>
+            <Header title="Settings"/>
+            <Content>
+                <InfoCard title="Appearance">
+                    <ThemePicker current=site.theme/>
+                </InfoCard>
+            </Content>
+        </Page>
+    }
+}
 
 /// Sets `data-theme` on the document right away (browser only); the cookie follows.
 fn apply_theme(mode: ThemeMode) {
@@ -18,18 +36,13 @@ fn apply_theme(mode: ThemeMode) {
     let _ = mode;
 }
 
-/// The settings page. The theme form works without JavaScript (it posts and the
-/// server redirects back); with it, a choice applies at once.
-#[component]
-pub(crate) fn Settings() -> impl IntoView {
-    let ThemeState(theme) = expect_context::<ThemeState>();
-    let save = ServerAction::<SetTheme>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(mode)) = save.value().get() {
-            theme.set(mode);
-            apply_theme(mode);
-        }
-    });
+/// The theme form: a plain form that posts to the `set_theme` server function,
+/// which stores the cookie and redirects back, so it works without JavaScript.
+/// As an island, a choice applies at once and the form submits itself through the
+/// island router, which updates the page in place.
+#[island]
+fn ThemePicker(current: ThemeMode) -> impl IntoView {
+    let form = NodeRef::<leptos::html::Form>::new();
     let choices = ThemeMode::ALL
         .into_iter()
         .map(|mode| {
@@ -42,12 +55,12 @@ pub(crate) fn Settings() -> impl IntoView {
                         id=id
                         name="mode"
                         value=mode.as_str()
-                        prop:checked=move || theme.get() == mode
-                        checked=theme.get_untracked() == mode
+                        checked=current == mode
                         on:change=move |_| {
-                            theme.set(mode);
                             apply_theme(mode);
-                            save.dispatch(SetTheme { mode: mode.as_str().to_owned() });
+                            if let Some(form) = form.get() {
+                                let _ = form.request_submit();
+                            }
                         }
                     />
                     {mode.label()}
@@ -56,27 +69,14 @@ pub(crate) fn Settings() -> impl IntoView {
         })
         .collect_view();
     view! {
-        <Title text="Settings"/>
-        <Page>
-            <Header title="Settings"/>
-            <Content>
-                <InfoCard title="Appearance">
-                    <ActionForm action=save>
-                        <fieldset class="pt-fieldset">
-                            <legend>"Theme"</legend>
-                            {choices}
-                        </fieldset>
-                        <p class="pt-row">
-                            <Button r#type="submit" variant=ButtonVariant::Secondary>"Save theme"</Button>
-                            <span role="status">{move || match save.value().get() {
-                                Some(Ok(mode)) => format!("Theme set to {}.", mode.label().to_lowercase()),
-                                Some(Err(e)) => e.to_string(),
-                                None => String::new(),
-                            }}</span>
-                        </p>
-                    </ActionForm>
-                </InfoCard>
-            </Content>
-        </Page>
+        <form method="post" action=SetTheme::url() node_ref=form>
+            <fieldset class="pt-fieldset">
+                <legend>"Theme"</legend>
+                {choices}
+            </fieldset>
+            <p class="pt-row">
+                <Button r#type="submit" variant=ButtonVariant::Secondary>"Save theme"</Button>
+            </p>
+        </form>
     }
 }

@@ -22,7 +22,6 @@ pub fn CodeSnippet(
     #[prop(optional)]
     show_copy: bool,
 ) -> impl IntoView {
-    let copied = RwSignal::new(false);
     let lines: Vec<_> = text
         .lines()
         .enumerate()
@@ -38,28 +37,32 @@ pub fn CodeSnippet(
             }
         })
         .collect();
-    let copy_text = text.clone();
     view! {
         <div class="pt-code">
             {language.map(|l| view! { <span class="pt-code__lang">{l}</span> })}
-            {show_copy.then(|| view! {
-                <button
-                    type="button"
-                    class="pt-button pt-button--subtle pt-code__copy"
-                    aria-label="Copy code"
-                    on:click=move |_| {
-                        copy_to_clipboard(&copy_text);
-                        copied.set(true);
-                    }
-                >
-                    <Glyph name="copy" size=16/>
-                </button>
-                <span class="pt-visually-hidden" aria-live="polite">
-                    {move || if copied.get() { "Copied" } else { "" }}
-                </span>
-            })}
+            {show_copy.then(|| view! { <CopyButton text=text.clone()/> })}
             <pre class="pt-code__pre" tabindex="0"><code>{lines}</code></pre>
         </div>
+    }
+}
+
+/// Copies `text` to the clipboard and says so to screen readers.
+#[island]
+fn CopyButton(text: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    view! {
+        <button
+            type="button"
+            class="pt-button pt-button--subtle pt-code__copy"
+            aria-label="Copy code"
+            on:click=move |_| {
+                copy_to_clipboard(&text);
+                copied.set(true);
+            }
+        >
+            <Glyph name="copy" size=16/>
+        </button>
+        <span class="pt-visually-hidden" aria-live="polite">{move || if copied.get() { "Copied" } else { "" }}</span>
     }
 }
 

@@ -1,52 +1,53 @@
 //! A modal dialog built on the native `<dialog>` element, which gives focus
 //! containment, `Esc` to close and the right semantics without script tricks.
+//! The dialog and its trigger are one island; the content is server-rendered.
+
+#![allow(missing_docs, reason = "the island macro generates an undocumented props struct")]
 
 use crate::icon::Glyph;
 use leptos::html;
 use leptos::prelude::*;
 
-/// A modal dialog, open while `open` is true.
-#[component]
+/// A button that opens a modal dialog holding `children`.
+#[island]
 pub fn Dialog(
-    /// Opens and closes the dialog; set to false when the user closes it.
-    open: RwSignal<bool>,
     /// A unique id prefix.
-    #[prop(into)]
     id: String,
     /// The heading, also the dialog's accessible name.
-    #[prop(into)]
     title: String,
+    /// The label of the button that opens it.
+    trigger: String,
     /// The content.
-    children: ChildrenFn,
+    children: Children,
 ) -> impl IntoView {
     let dialog_ref = NodeRef::<html::Dialog>::new();
-    Effect::new(move |_| {
-        let is_open = open.get();
-        if let Some(dialog) = dialog_ref.get() {
-            if is_open && !dialog.open() {
-                let _ = dialog.show_modal();
-            } else if !is_open && dialog.open() {
-                dialog.close();
-            }
-        }
-    });
     let title_id = format!("{id}-title");
-    let title_id_ref = title_id.clone();
+    let labelled_by = title_id.clone();
     view! {
-        <dialog
-            class="pt-dialog"
-            id=id
-            node_ref=dialog_ref
-            aria-labelledby=title_id_ref
-            on:close=move |_| open.set(false)
+        <button
+            type="button"
+            class="pt-button pt-button--secondary"
+            aria-haspopup="dialog"
+            on:click=move |_| {
+                if let Some(d) = dialog_ref.get() {
+                    let _ = d.show_modal();
+                }
+            }
         >
+            {trigger}
+        </button>
+        <dialog class="pt-dialog" id=id node_ref=dialog_ref aria-labelledby=labelled_by>
             <header class="pt-dialog__header">
                 <h2 class="pt-dialog__title" id=title_id>{title}</h2>
                 <button
                     type="button"
                     class="pt-button pt-button--subtle"
                     aria-label="Close"
-                    on:click=move |_| open.set(false)
+                    on:click=move |_| {
+                        if let Some(d) = dialog_ref.get() {
+                            d.close();
+                        }
+                    }
                 >
                     <Glyph name="close" size=18/>
                 </button>

@@ -50,7 +50,10 @@ pub fn Content(
     view! { <div class="pt-content">{children()}</div> }
 }
 
-/// The navigation sidebar. Collapsible; the toggle says whether it is expanded.
+/// The cookie that remembers a collapsed sidebar, so the server renders it collapsed.
+pub const SIDEBAR_COOKIE: &str = "portico-sidebar";
+
+/// The navigation sidebar. Collapsible; the choice is remembered in a cookie.
 #[component]
 pub fn Sidebar(
     /// The app's title, shown next to the logo.
@@ -65,29 +68,27 @@ pub fn Sidebar(
     /// Width of the full logo (CSS length).
     #[prop(optional_no_strip)]
     logo_width: Option<String>,
+    /// Starts collapsed (from the visitor's cookie).
+    #[prop(optional)]
+    collapsed: bool,
     /// The main nav items.
     children: Children,
     /// Items kept at the bottom, after a divider (settings and the like).
     #[prop(optional)]
     footer: Option<Children>,
 ) -> impl IntoView {
-    let collapsed = RwSignal::new(false);
     let logo_style = logo_width.map(|w| format!("width:{w}"));
     view! {
         <nav
-            class="pt-sidebar"
-            class:pt-sidebar--collapsed=move || collapsed.get()
+            class=if collapsed { "pt-sidebar pt-sidebar--collapsed" } else { "pt-sidebar" }
             aria-label="Main"
             id="pt-sidebar"
         >
             <div class="pt-sidebar__brand">
                 <a class="pt-sidebar__home" href="/">
-                    {match (logo, icon_logo.clone()) {
-                        (Some(src), _) => view! {
-                            <img class="pt-sidebar__logo pt-sidebar__logo--full" src=src alt="" style=logo_style/>
-                        }.into_any(),
-                        _ => ().into_any(),
-                    }}
+                    {logo.map(|src| view! {
+                        <img class="pt-sidebar__logo pt-sidebar__logo--full" src=src alt="" style=logo_style/>
+                    })}
                     {icon_logo.map(|src| view! { <img class="pt-sidebar__logo pt-sidebar__logo--icon" src=src alt=""/> })}
                     <span class="pt-sidebar__title">{title}</span>
                 </a>
@@ -97,18 +98,59 @@ pub fn Sidebar(
                 <hr class="pt-sidebar__divider"/>
                 <ul class="pt-sidebar__items pt-sidebar__items--footer" role="list">{f()}</ul>
             })}
-            <button
-                type="button"
-                class="pt-sidebar__toggle"
-                aria-controls="pt-sidebar"
-                aria-expanded=move || (!collapsed.get()).to_string()
-                on:click=move |_| collapsed.update(|c| *c = !*c)
-            >
-                <Glyph name="chevron-left"/>
-                <span class="pt-sidebar__label">"Collapse sidebar"</span>
-            </button>
+            <SidebarToggle collapsed/>
         </nav>
     }
+}
+
+/// The collapse button: an island, the only part of the sidebar that runs in the browser.
+#[island]
+fn SidebarToggle(collapsed: bool) -> impl IntoView {
+    let collapsed = RwSignal::new(collapsed);
+    let toggle = move |_| {
+        collapsed.update(|c| *c = !*c);
+        remember_collapsed(collapsed.get_untracked());
+    };
+    view! {
+        <button
+            type="button"
+            class="pt-sidebar__toggle"
+            aria-controls="pt-sidebar"
+            aria-expanded=move || (!collapsed.get()).to_string()
+            on:click=toggle
+        >
+            <Glyph name="chevron-left"/>
+            <span class="pt-sidebar__label">"Collapse sidebar"</span>
+        </button>
+    }
+}
+
+/// Applies the state to the `<nav>` and stores it in the cookie (browser only).
+fn remember_collapsed(collapsed: bool) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+        if let Some(nav) = document.get_element_by_id("pt-sidebar") {
+            let _ = nav.class_list().toggle_with_force("pt-sidebar--collapsed", collapsed);
+        }
+        if let Ok(html) = document.dyn_into::<web_sys::HtmlDocument>() {
+            let value = if collapsed { "collapsed" } else { "expanded" };
+            let _ = html.set_cookie(&format!(
+                "{SIDEBAR_COOKIE}={value}; Path=/; Max-Age=31536000; SameSite=Lax"
+            ));
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = collapsed;
+}
+
+/// True when a `Cookie` header says the sidebar is collapsed.
+pub fn collapsed_from_cookie_header(header: &str) -> bool {
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .any(|(name, value)| name == SIDEBAR_COOKIE && value == "collapsed")
 }
 
 /// One link in the sidebar; marked `aria-current="page"` while its route is shown.

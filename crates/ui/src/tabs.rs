@@ -36,7 +36,7 @@ pub fn next_index(key: &str, current: usize, count: usize) -> Option<usize> {
     }
 }
 
-/// A set of tabs.
+/// A set of tabs. The panels are server-rendered; only the tab list is an island.
 #[component]
 pub fn Tabs(
     /// A prefix for the element ids; unique on the page.
@@ -51,44 +51,8 @@ pub fn Tabs(
     #[prop(optional)]
     initial: usize,
 ) -> impl IntoView {
-    let count = tabs.len();
-    let selected = RwSignal::new(initial.min(count.saturating_sub(1)));
-    let tab_id = {
-        let id = id.clone();
-        move |i: usize| format!("{id}-tab-{i}")
-    };
-    let panel_id = {
-        let id = id.clone();
-        move |i: usize| format!("{id}-panel-{i}")
-    };
-    let buttons = tabs
-        .iter()
-        .enumerate()
-        .map(|(i, tab)| {
-            let focus_id = tab_id.clone();
-            view! {
-                <button
-                    type="button"
-                    role="tab"
-                    class="pt-tabs__tab"
-                    id=tab_id(i)
-                    aria-controls=panel_id(i)
-                    aria-selected=move || (selected.get() == i).to_string()
-                    tabindex=move || if selected.get() == i { "0" } else { "-1" }
-                    on:click=move |_| selected.set(i)
-                    on:keydown=move |ev| {
-                        if let Some(next) = next_index(&ev.key(), i, count) {
-                            ev.prevent_default();
-                            selected.set(next);
-                            focus_element(&focus_id(next));
-                        }
-                    }
-                >
-                    {tab.label.clone()}
-                </button>
-            }
-        })
-        .collect_view();
+    let initial = initial.min(tabs.len().saturating_sub(1));
+    let labels: Vec<String> = tabs.iter().map(|t| t.label.clone()).collect();
     let panels = tabs
         .into_iter()
         .enumerate()
@@ -97,10 +61,10 @@ pub fn Tabs(
                 <div
                     role="tabpanel"
                     class="pt-tabs__panel"
-                    id=panel_id(i)
-                    aria-labelledby=tab_id(i)
+                    id=format!("{id}-panel-{i}")
+                    aria-labelledby=format!("{id}-tab-{i}")
                     tabindex="0"
-                    hidden=move || selected.get() != i
+                    hidden=i != initial
                 >
                     {tab.content.run()}
                 </div>
@@ -109,14 +73,77 @@ pub fn Tabs(
         .collect_view();
     view! {
         <div class="pt-tabs">
-            <div role="tablist" class="pt-tabs__list" aria-label=label>{buttons}</div>
+            <TabList id=id.clone() label labels initial/>
             {panels}
         </div>
     }
 }
 
+/// The interactive tab list. Selecting a tab shows its panel and hides the others.
+#[island]
+fn TabList(id: String, label: String, labels: Vec<String>, initial: usize) -> impl IntoView {
+    let count = labels.len();
+    let selected = RwSignal::new(initial);
+    let select = {
+        let id = id.clone();
+        move |next: usize, focus: bool| {
+            selected.set(next);
+            show_only_panel(&id, next, count);
+            if focus {
+                focus_element(&format!("{id}-tab-{next}"));
+            }
+        }
+    };
+    let buttons = labels
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let (click, key) = (select.clone(), select.clone());
+            view! {
+                <button
+                    type="button"
+                    role="tab"
+                    class="pt-tabs__tab"
+                    id=format!("{id}-tab-{i}")
+                    aria-controls=format!("{id}-panel-{i}")
+                    aria-selected=move || (selected.get() == i).to_string()
+                    tabindex=move || if selected.get() == i { "0" } else { "-1" }
+                    on:click=move |_| click(i, false)
+                    on:keydown=move |ev| {
+                        if let Some(next) = next_index(&ev.key(), i, count) {
+                            ev.prevent_default();
+                            key(next, true);
+                        }
+                    }
+                >
+                    {text}
+                </button>
+            }
+        })
+        .collect_view();
+    view! { <div role="tablist" class="pt-tabs__list" aria-label=label>{buttons}</div> }
+}
+
+/// Sets `hidden` on every panel but `shown` (browser only).
+fn show_only_panel(id: &str, shown: usize, count: usize) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        for i in 0..count {
+            if let Some(panel) = document.get_element_by_id(&format!("{id}-panel-{i}")) {
+                let _ = if i == shown {
+                    panel.remove_attribute("hidden")
+                } else {
+                    panel.set_attribute("hidden", "")
+                };
+            }
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (id, shown, count);
+}
+
 /// Moves keyboard focus to the element with `id` (browser only).
-pub(crate) fn focus_element(id: &str) {
+fn focus_element(id: &str) {
     #[cfg(target_arch = "wasm32")]
     {
         use wasm_bindgen::JsCast;

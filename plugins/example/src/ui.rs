@@ -2,14 +2,14 @@
 
 use crate::api::{AddNote, load_page};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use portico_ui::prelude::*;
 
 /// `/example`: a greeting from config, notes from the database, and a backend ping.
 #[component]
 pub(crate) fn ExamplePage() -> impl IntoView {
-    let add = ServerAction::<AddNote>::new();
-    let data = Resource::new(move || add.version().get(), |_| load_page());
+    let data = Resource::new_blocking(|| (), |_| load_page());
     view! {
         <Title text="Example"/>
         <Page>
@@ -34,16 +34,15 @@ pub(crate) fn ExamplePage() -> impl IntoView {
                     </ErrorBoundary>
                 </Suspense>
                 <InfoCard title="Add a note">
-                    <ActionForm action=add>
+                    // A plain form: it posts to the server function, which redirects back.
+                    // The island router turns that into an in-place update when JavaScript runs.
+                    <form method="post" action=AddNote::url()>
                         <div class="pt-row">
                             <label for="example-note">"Note"</label>
                             <input id="example-note" name="body" required maxlength="500"/>
                             <Button r#type="submit">"Add"</Button>
                         </div>
-                    </ActionForm>
-                    {move || add.value().get().and_then(Result::err).map(|e| view! {
-                        <ErrorPanel title="The note was not added" message=e.to_string()/>
-                    })}
+                    </form>
                 </InfoCard>
                 <BackendPing/>
             </Content>
@@ -52,7 +51,7 @@ pub(crate) fn ExamplePage() -> impl IntoView {
 }
 
 /// Calls the plugin's JSON route from the browser (gloo-net), to show the backend is mounted.
-#[component]
+#[island]
 fn BackendPing() -> impl IntoView {
     let status = RwSignal::new(String::from("Not checked yet."));
     let ping = move |_| {
