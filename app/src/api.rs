@@ -20,10 +20,13 @@ pub async fn set_theme(mode: String) -> Result<ThemeMode, PortalError> {
 /// Markdown shown on the home page and in the gallery, rendered and sanitised on the server.
 #[server(prefix = "/api/app", endpoint = "render_builtin_markdown")]
 pub async fn render_builtin_markdown(which: String) -> Result<SafeHtml, PortalError> {
-    let source = match which.as_str() {
-        "welcome" => include_str!("pages/welcome.md"),
-        "sample" => include_str!("pages/sample.md"),
+    // Built-in documents never change: render each once, not on every page view.
+    static WELCOME: std::sync::OnceLock<SafeHtml> = std::sync::OnceLock::new();
+    static SAMPLE: std::sync::OnceLock<SafeHtml> = std::sync::OnceLock::new();
+    let (cell, source) = match which.as_str() {
+        "welcome" => (&WELCOME, include_str!("pages/welcome.md")),
+        "sample" => (&SAMPLE, include_str!("pages/sample.md")),
         _ => return Err(PortalError::not_found("No such document.")),
     };
-    Ok(portico_ui::markdown::render_markdown(source))
+    Ok(cell.get_or_init(|| portico_ui::markdown::render_markdown(source)).clone())
 }
