@@ -21,6 +21,8 @@ pub(crate) fn run(id: &str) -> anyhow::Result<()> {
     edit(&root.join("Cargo.toml"), |s| register_workspace_dep(s, &krate, id))?;
     edit(&root.join("app/Cargo.toml"), |s| register_app_manifest(s, &krate))?;
     edit(&root.join("app/src/plugins.rs"), |s| register_plugin_list(s, &module))?;
+    // Best effort: leave the edited files formatted.
+    let _ = crate::util::cmd(&root, "cargo", &["fmt", "--all"]);
     eprintln!("created plugins/{id} and registered it; `cargo xtask serve` shows it at /{id}");
     Ok(())
 }
@@ -81,7 +83,10 @@ pub(crate) fn register_app_manifest(manifest: &str, krate: &str) -> anyhow::Resu
 
 pub(crate) fn register_plugin_list(list: &str, module: &str) -> anyhow::Result<String> {
     let end = list.rfind("];").context("app/src/plugins.rs has no PLUGINS list")?;
-    Ok(format!("{}    &{module}::PLUGIN,\n{}", &list[..end], &list[end..]))
+    // rustfmt may have put the list on one line; append after the last entry either way.
+    let head = list[..end].trim_end();
+    let comma = if head.ends_with(',') || head.ends_with('[') { "" } else { "," };
+    Ok(format!("{head}{comma}\n    &{module}::PLUGIN,\n{}", &list[end..]))
 }
 
 fn files(id: &str) -> Vec<(&'static str, String)> {
@@ -169,5 +174,8 @@ mod tests {
         assert!(app.contains("\"plugin-example/hydrate\", \"plugin-docs/hydrate\""));
         let list = register_plugin_list(&read("app/src/plugins.rs"), "plugin_docs").expect("list");
         assert!(list.trim_end().ends_with("&plugin_docs::PLUGIN,\n];"), "{list}");
+        let one_line = register_plugin_list("pub const PLUGINS: &[&Plugin] = &[&plugin_example::PLUGIN];\n", "plugin_docs")
+            .expect("one-line list");
+        assert_eq!(one_line, "pub const PLUGINS: &[&Plugin] = &[&plugin_example::PLUGIN,\n    &plugin_docs::PLUGIN,\n];\n");
     }
 }
