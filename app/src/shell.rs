@@ -37,13 +37,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// The shell's own routes, then every plugin's, as one type-erased table.
 /// (Built by hand: `view!` cannot splice a dynamic list into `<Routes>`.)
+///
+/// Pages whose data is fast and blocking render with `SsrMode::Async`: the whole
+/// page goes out in one response body. Out-of-order streaming added a ~40 ms tail
+/// on keep-alive connections for pages with pending resources (BENCHMARKS.md).
 fn route_table() -> StaticVec<AnyNestedRoute> {
     let builtin = [
-        view! { <Route path=path!("/") view=Home/> }.into_inner().into_any_nested_route(),
+        view! { <Route path=path!("/") view=Home ssr=leptos_router::SsrMode::Async/> }
+            .into_inner()
+            .into_any_nested_route(),
         view! { <Route path=path!("/settings") view=Settings/> }
             .into_inner()
             .into_any_nested_route(),
-        view! { <Route path=path!("/gallery") view=Gallery/> }.into_inner().into_any_nested_route(),
+        view! { <Route path=path!("/gallery") view=Gallery ssr=leptos_router::SsrMode::Async/> }
+            .into_inner()
+            .into_any_nested_route(),
     ];
     let plugins = crate::plugins::PLUGINS.iter().map(|p| (p.routes)());
     builtin.into_iter().chain(plugins).collect::<Vec<_>>().into()

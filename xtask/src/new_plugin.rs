@@ -174,8 +174,14 @@ mod tests {
         assert!(app.contains("\"plugin-example/hydrate\", \"plugin-docs/hydrate\""));
         let list = register_plugin_list(&read("app/src/plugins.rs"), "plugin_docs").expect("list");
         assert!(list.trim_end().ends_with("&plugin_docs::PLUGIN,\n];"), "{list}");
-        let one_line = register_plugin_list("pub const PLUGINS: &[&Plugin] = &[&plugin_example::PLUGIN];\n", "plugin_docs")
-            .expect("one-line list");
-        assert_eq!(one_line, "pub const PLUGINS: &[&Plugin] = &[&plugin_example::PLUGIN,\n    &plugin_docs::PLUGIN,\n];\n");
+        let one_line = register_plugin_list(
+            "pub const PLUGINS: &[&Plugin] = &[&plugin_example::PLUGIN];\n",
+            "plugin_docs",
+        )
+        .expect("one-line list");
+        assert_eq!(
+            one_line,
+            "pub const PLUGINS: &[&Plugin] = &[&plugin_example::PLUGIN,\n    &plugin_docs::PLUGIN,\n];\n"
+        );
     }
 }

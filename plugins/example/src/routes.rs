@@ -7,7 +7,7 @@ use portico_plugin_api::{AnyNestedRoute, IntoAnyNestedRoute};
 
 /// `/example`.
 pub(crate) fn routes() -> AnyNestedRoute {
-    view! { <Route path=path!("/example") view=crate::ui::ExamplePage/> }
+    view! { <Route path=path!("/example") view=crate::ui::ExamplePage ssr=leptos_router::SsrMode::Async/> }
         .into_inner()
         .into_any_nested_route()
 }
