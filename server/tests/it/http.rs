@@ -133,3 +133,24 @@ fn config_problems_name_file_line_and_key() {
         ok.warnings[0].contains("`techdocs` is a Backstage section that Portico does not use yet")
     );
 }
+
+on_both!(a_failing_page_shows_an_error_panel_not_a_blank_page, "", |app| {
+    // Break the plugin's storage under it: the page must still render, with the error shown.
+    match &app.db {
+        portico_plugin_api::server::Db::Sqlite(pool) => {
+            sqlx::query("DROP TABLE example_notes").execute(pool).await.expect("drop");
+        }
+        portico_plugin_api::server::Db::Postgres(pool) => {
+            sqlx::query("DROP TABLE example_notes").execute(pool).await.expect("drop");
+        }
+        _ => unreachable!("only two databases"),
+    }
+    let page = app.get("/example").await;
+    assert!(page.body.contains("Could not load the notes"), "the error boundary rendered");
+    assert!(
+        page.body.contains("Something went wrong on the server"),
+        "a safe message, not the SQL error"
+    );
+    assert!(!page.body.contains("example_notes"), "internals are not leaked");
+    assert!(page.body.contains("Add a note"), "the rest of the page still renders");
+});
