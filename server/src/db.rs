@@ -113,90 +113,63 @@ const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS portico_migrations (\
     owner TEXT NOT NULL, version BIGINT NOT NULL, name TEXT NOT NULL, \
     applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (owner, version))";
 
+/// The same steps on either engine. A macro, because sqlx's executor types differ
+/// per database and a generic function over them would be harder to read.
+macro_rules! apply_pending {
+    ($conn:ident, $engine:ident, $sets:expr) => {{
+        sqlx::query(CREATE_TABLE).execute(&mut *$conn).await?;
+        let mut applied = 0;
+        for (owner, migrations) in $sets {
+            for m in *migrations {
+                let done: Option<(i64,)> = sqlx::query_as(
+                    "SELECT version FROM portico_migrations WHERE owner = $1 AND version = $2",
+                )
+                .bind(owner)
+                .bind(m.version)
+                .fetch_optional(&mut *$conn)
+                .await?;
+                if done.is_some() {
+                    continue;
+                }
+                let mut tx = sqlx::Connection::begin(&mut *$conn).await?;
+                sqlx::raw_sql(m.$engine)
+                    .execute(&mut *tx)
+                    .await
+                    .with_context(|| failed(owner, m))?;
+                sqlx::query(
+                    "INSERT INTO portico_migrations (owner, version, name) VALUES ($1, $2, $3)",
+                )
+                .bind(owner)
+                .bind(m.version)
+                .bind(m.name)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                applied += 1;
+            }
+        }
+        anyhow::Ok(applied)
+    }};
+}
+
 /// Applies every migration not yet applied, owner by owner, in order.
 /// Returns how many were applied.
 pub async fn migrate(db: &Db, sets: &[(&str, &[Migration])]) -> anyhow::Result<usize> {
-    let mut applied = 0;
     match db {
         Db::Sqlite(pool) => {
-            sqlx::query(CREATE_TABLE).execute(pool).await?;
-            for (owner, migrations) in sets {
-                for m in *migrations {
-                    let done: Option<(i64,)> = sqlx::query_as(
-                        "SELECT version FROM portico_migrations WHERE owner = $1 AND version = $2",
-                    )
-                    .bind(owner)
-                    .bind(m.version)
-                    .fetch_optional(pool)
-                    .await?;
-                    if done.is_some() {
-                        continue;
-                    }
-                    let mut tx = pool.begin().await?;
-                    sqlx::raw_sql(m.sqlite)
-                        .execute(&mut *tx)
-                        .await
-                        .with_context(|| failed(owner, m))?;
-                    record(&mut tx, owner, m).await?;
-                    tx.commit().await?;
-                    applied += 1;
-                }
-            }
+            let mut conn = pool.acquire().await?;
+            apply_pending!(conn, sqlite, sets)
         }
         Db::Postgres(pool) => {
             let mut conn = pool.acquire().await?;
             // One replica migrates at a time.
             sqlx::query("SELECT pg_advisory_lock(7007)").execute(&mut *conn).await?;
-            let result = async {
-                sqlx::query(CREATE_TABLE).execute(&mut *conn).await?;
-                let mut n = 0;
-                for (owner, migrations) in sets {
-                    for m in *migrations {
-                        let done: Option<(i64,)> = sqlx::query_as(
-                            "SELECT version FROM portico_migrations WHERE owner = $1 AND version = $2",
-                        )
-                        .bind(owner)
-                        .bind(m.version)
-                        .fetch_optional(&mut *conn)
-                        .await?;
-                        if done.is_some() {
-                            continue;
-                        }
-                        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-                        sqlx::raw_sql(m.postgres).execute(&mut *tx).await.with_context(|| failed(owner, m))?;
-                        sqlx::query("INSERT INTO portico_migrations (owner, version, name) VALUES ($1, $2, $3)")
-                            .bind(owner)
-                            .bind(m.version)
-                            .bind(m.name)
-                            .execute(&mut *tx)
-                            .await?;
-                        tx.commit().await?;
-                        n += 1;
-                    }
-                }
-                anyhow::Ok(n)
-            }
-            .await;
+            let result = async { apply_pending!(conn, postgres, sets) }.await;
             sqlx::query("SELECT pg_advisory_unlock(7007)").execute(&mut *conn).await?;
-            applied = result?;
+            result
         }
         _ => bail!("unsupported database"),
     }
-    Ok(applied)
-}
-
-async fn record(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    owner: &str,
-    m: &Migration,
-) -> anyhow::Result<()> {
-    sqlx::query("INSERT INTO portico_migrations (owner, version, name) VALUES ($1, $2, $3)")
-        .bind(owner)
-        .bind(m.version)
-        .bind(m.name)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 fn failed(owner: &str, m: &Migration) -> String {
