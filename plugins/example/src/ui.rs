@@ -39,7 +39,7 @@ pub(crate) fn ExamplePage() -> impl IntoView {
                     <form method="post" action=AddNote::url()>
                         <div class="pt-row">
                             <label for="example-note">"Note"</label>
-                            <input id="example-note" name="body" required maxlength="500"/>
+                            <input id="example-note" class="pt-input" name="body" required maxlength="500"/>
                             <Button r#type="submit">"Add"</Button>
                         </div>
                     </form>
