@@ -85,6 +85,7 @@ pub(crate) fn run_all() -> Vec<(&'static str, Result<f64, String>)> {
 }
 
 pub(crate) fn run() -> anyhow::Result<()> {
+    let start = std::time::Instant::now();
     let results = run_all();
     eprintln!("\n== summary");
     for (name, outcome) in &results {
@@ -96,7 +97,9 @@ pub(crate) fn run() -> anyhow::Result<()> {
     let failed = results.iter().filter(|(_, o)| o.is_err()).count();
     let passed = results.len() - failed;
     let skipped = STEPS.len() - results.len();
-    println!("xtask test: {passed} passed, {failed} failed, {skipped} skipped");
+    eprintln!("  total {:.0}s", start.elapsed().as_secs_f64());
+    // The last line, in the plain `N passed, N failed` form CI summaries read.
+    println!("xtask: {passed} passed, {failed} failed, {skipped} skipped");
     if failed > 0 {
         bail!("{failed} step(s) failed");
     }
