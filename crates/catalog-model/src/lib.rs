@@ -3,9 +3,14 @@
 //! This crate is pure data: no I/O, no framework, and it builds for `wasm32`.
 //! It holds the Backstage-compatible entity envelope (`apiVersion`, `kind`,
 //! `metadata`, `spec`, `relations`) that plugins receive when they contribute
-//! entity-page tabs and cards. Validation and the per-kind specs grow here with
-//! the catalog.
+//! entity-page tabs and cards, entity references ([`refs`]) and the field
+//! format rules ([`fields`]). Descriptor validation with locations and the
+//! per-kind specs grow here with the catalog.
 
+pub mod fields;
+pub mod refs;
+
+pub use refs::{EntityRef, RefContext, RefError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
