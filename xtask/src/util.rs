@@ -6,8 +6,16 @@ use std::process::Command;
 use std::time::Instant;
 
 /// The workspace root (the folder above `xtask/`).
+///
+/// Read at run time: `cargo run` and `cargo test` set `CARGO_MANIFEST_DIR` for the
+/// process. The compile-time value would point at whichever checkout built the
+/// binary, and a target directory shared between checkouts (CI's cache) would then
+/// run every step in the wrong tree.
 pub(crate) fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_owned()
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir.parent().map(Path::to_path_buf).unwrap_or(manifest_dir)
 }
 
 /// Cargo's target directory (honours `CARGO_TARGET_DIR`).
