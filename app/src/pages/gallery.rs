@@ -1,7 +1,7 @@
 //! `/gallery`: every design-system component in every variant, in both themes.
 //! The living documentation for plugin authors; the end-to-end tests run axe on it.
 
-use crate::api::render_builtin_markdown;
+use super::BuiltinDoc;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -27,7 +27,6 @@ const PAGE_SIZE: usize = 5;
 /// The gallery page.
 #[component]
 pub(crate) fn Gallery() -> impl IntoView {
-    let sample = Resource::new_blocking(|| (), |_| render_builtin_markdown("sample".into()));
     view! {
         <Title text="Components"/>
         <Page>
@@ -37,11 +36,11 @@ pub(crate) fn Gallery() -> impl IntoView {
                 <div class="pt-grid">
                     <section class="pt-theme-scope" data-theme="light" aria-labelledby="gallery-light">
                         <h2 id="gallery-light">"Light theme"</h2>
-                        <Showcase scope="light" sample/>
+                        <Showcase scope="light"/>
                     </section>
                     <section class="pt-theme-scope" data-theme="dark" aria-labelledby="gallery-dark">
                         <h2 id="gallery-dark">"Dark theme"</h2>
-                        <Showcase scope="dark" sample/>
+                        <Showcase scope="dark"/>
                     </section>
                 </div>
             </Content>
@@ -50,10 +49,7 @@ pub(crate) fn Gallery() -> impl IntoView {
 }
 
 #[component]
-fn Showcase(
-    scope: &'static str,
-    sample: Resource<Result<SafeHtml, portico_plugin_api::PortalError>>,
-) -> impl IntoView {
+fn Showcase(scope: &'static str) -> impl IntoView {
     view! {
         <div class="pt-content" style="padding:0">
             <InfoCard title="Buttons and links" subheader="Primary, secondary, subtle, danger">
@@ -115,12 +111,7 @@ fn Showcase(
                 />
             </InfoCard>
             <InfoCard title="Markdown content">
-                <Suspense fallback=|| view! { <Progress label="Rendering"/> }>
-                    {move || sample.get().map(|r| match r {
-                        Ok(html) => view! { <MarkdownContent html/> }.into_any(),
-                        Err(e) => view! { <ErrorPanel title="Could not render" message=e.to_string()/> }.into_any(),
-                    })}
-                </Suspense>
+                <BuiltinDoc which="sample"/>
             </InfoCard>
             <InfoCard title="Dialog">
                 <Dialog

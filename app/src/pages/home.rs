@@ -1,6 +1,6 @@
 //! `/`: the welcome page.
 
-use crate::api::render_builtin_markdown;
+use super::BuiltinDoc;
 use crate::plugins::PLUGINS;
 use crate::site::SiteInfo;
 use leptos::prelude::*;
@@ -11,7 +11,6 @@ use portico_ui::prelude::*;
 #[component]
 pub(crate) fn Home() -> impl IntoView {
     let site = use_context::<SiteInfo>().unwrap_or_default();
-    let welcome = Resource::new_blocking(|| (), |_| render_builtin_markdown("welcome".into()));
     let columns = vec![
         TableColumn::new("title", "Plugin", |p: &&portico_plugin_api::Plugin| p.title.into_any()),
         TableColumn::new("id", "Id", |p: &&portico_plugin_api::Plugin| {
@@ -32,12 +31,7 @@ pub(crate) fn Home() -> impl IntoView {
             <Content>
                 <div class="pt-grid">
                     <InfoCard title="Getting started">
-                        <Suspense fallback=|| view! { <Progress label="Loading the welcome text"/> }>
-                            {move || welcome.get().map(|r| match r {
-                                Ok(html) => view! { <MarkdownContent html/> }.into_any(),
-                                Err(e) => view! { <ErrorPanel title="Could not load the welcome text" message=e.to_string()/> }.into_any(),
-                            })}
-                        </Suspense>
+                        <BuiltinDoc which="welcome"/>
                     </InfoCard>
                     <InfoCard title="Appearance" subheader="Light, dark, or follow the system" deep_link=("/settings".to_string(), "Open settings".to_string())>
                         <p>"Your choice is remembered in this browser and applied before the page is drawn."</p>
