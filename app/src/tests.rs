@@ -1,4 +1,4 @@
-//! The plugin registry's rules and the bootstrap JSON, checked on every test run.
+//! The plugin registry's rules, checked on every test run.
 
 use crate::plugins::PLUGINS;
 use std::collections::HashSet;
