@@ -3,12 +3,20 @@
 //! This crate is pure data: no I/O, no framework, and it builds for `wasm32`.
 //! It holds the Backstage-compatible entity envelope (`apiVersion`, `kind`,
 //! `metadata`, `spec`, `relations`) that plugins receive when they contribute
-//! entity-page tabs and cards, entity references ([`refs`]) and the field
-//! format rules ([`fields`]). Descriptor validation with locations and the
-//! per-kind specs grow here with the catalog.
+//! entity-page tabs and cards, entity references ([`refs`]), the field format
+//! rules ([`fields`]), the built-in kinds ([`kinds`]) and the relations they
+//! emit ([`relations`]), validation that reports every problem ([`validate`])
+//! with file, line and column ([`yaml`], [`diagnostic`]), and the JSON Schema
+//! editors use ([`schema`]).
 
+pub mod diagnostic;
 pub mod fields;
+pub mod kinds;
 pub mod refs;
+pub mod relations;
+pub mod schema;
+pub mod validate;
+pub mod yaml;
 
 pub use refs::{EntityRef, RefContext, RefError};
 use serde::{Deserialize, Serialize};
@@ -30,6 +38,48 @@ pub struct Entity {
     /// Relations computed by the catalog.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub relations: Vec<Relation>,
+    /// Processing results (errors and warnings) computed by the catalog.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+}
+
+/// `status` of an entity: what the catalog found while processing it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Status {
+    /// One item per finding.
+    #[serde(default)]
+    pub items: Vec<StatusItem>,
+}
+
+/// One processing finding, in Backstage's shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusItem {
+    /// For example `backstage.io/catalog-processing`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `info`, `warning` or `error`.
+    pub level: String,
+    /// What happened.
+    pub message: String,
+    /// The error, when the item reports one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<serde_json::Value>,
+}
+
+/// A link in `metadata.links`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    /// An absolute URL.
+    pub url: String,
+    /// What to show.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// A semantic icon key (`docs`, `dashboard`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// A free-form type.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 
 /// The `metadata` block every entity has.
@@ -56,6 +106,15 @@ pub struct Metadata {
     /// Tags.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// Links to dashboards, runbooks and the like.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+    /// Assigned by the catalog on first insert.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// Changes whenever the stored entity changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
 }
 
 /// A directed relation to another entity.
@@ -83,6 +142,26 @@ impl Entity {
     /// `spec.type`, when the kind has one.
     pub fn spec_type(&self) -> Option<&str> {
         self.spec.get("type").and_then(serde_json::Value::as_str)
+    }
+
+    /// An annotation's value.
+    pub fn annotation(&self, key: &str) -> Option<&str> {
+        self.metadata.annotations.get(key).map(String::as_str)
+    }
+
+    /// A string field of the spec.
+    pub fn spec_str(&self, key: &str) -> Option<&str> {
+        self.spec.get(key).and_then(serde_json::Value::as_str)
+    }
+
+    /// The title if set, else the name.
+    pub fn display_name(&self) -> &str {
+        self.metadata.title.as_deref().unwrap_or(&self.metadata.name)
+    }
+
+    /// Targets of the relations of one type.
+    pub fn related<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.relations.iter().filter(move |r| r.kind == kind).map(|r| r.target_ref.as_str())
     }
 
     /// True when the kind matches, case-insensitively (Backstage compares kinds that way).

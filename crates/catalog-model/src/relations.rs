@@ -1,0 +1,55 @@
+//! The relations an entity's spec emits, in both directions (spec §1.5).
+//!
+//! `owner: team-a` on `component:default/x` emits `x ownedBy group:default/team-a`
+//! and `group:default/team-a ownerOf x`. Targets take the field's default kind
+//! and the entity's namespace; every ref is canonical (lower-case). References
+//! that do not parse are skipped here: validation reports them.
+
+use crate::kinds::{self, FieldType};
+use crate::refs::{EntityRef, RefContext};
+use serde_json::Value;
+
+/// One directed edge.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Edge {
+    /// Canonical ref of the entity the relation belongs to.
+    pub source: String,
+    /// For example `ownedBy`.
+    pub kind: &'static str,
+    /// Canonical ref of the other end.
+    pub target: String,
+}
+
+/// Every edge the entity emits: each forward relation and its reverse.
+pub fn emitted(entity: &Value) -> Vec<Edge> {
+    let Some(kind) = entity.get("kind").and_then(Value::as_str) else { return Vec::new() };
+    let Some(def) = kinds::kind_def(kind) else { return Vec::new() };
+    let meta = entity.get("metadata");
+    let Some(name) = meta.and_then(|m| m.get("name")).and_then(Value::as_str) else {
+        return Vec::new();
+    };
+    let namespace =
+        meta.and_then(|m| m.get("namespace")).and_then(Value::as_str).unwrap_or("default");
+    let source = format!("{kind}:{namespace}/{name}").to_lowercase();
+    let Some(spec) = entity.get("spec") else { return Vec::new() };
+    let mut out = Vec::new();
+    for field in def.fields {
+        let Some((forward, reverse)) = field.relation else { continue };
+        let (default_kind, values): (_, Vec<&Value>) = match (field.ty, spec.get(field.name)) {
+            (FieldType::Ref(k), Some(v)) => (k, vec![v]),
+            (FieldType::Refs(k), Some(Value::Array(items))) => (k, items.iter().collect()),
+            _ => continue,
+        };
+        let context = RefContext { default_kind, default_namespace: namespace };
+        for value in values {
+            let Some(text) = value.as_str() else { continue };
+            let Ok(target) = EntityRef::parse(text, context) else { continue };
+            let target = target.canonical();
+            out.push(Edge { source: source.clone(), kind: forward, target: target.clone() });
+            out.push(Edge { source: target, kind: reverse, target: source.clone() });
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
