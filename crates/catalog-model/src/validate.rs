@@ -53,23 +53,23 @@ pub fn validate_entity(value: &Value) -> Vec<Problem> {
         }
     }
     let api_version = required_str(root, "apiVersion", "", &mut out);
-    if let Some(v) = api_version {
-        if !fields::is_valid_api_version(v) {
-            out.push(Problem::new("apiVersion", problem("apiVersion", "a string that is a sequence of maximum 63 characters, optionally prefixed by a DNS subdomain and a /, for example backstage.io/v1alpha1", v)));
-        }
+    if let Some(v) = api_version
+        && !fields::is_valid_api_version(v)
+    {
+        out.push(Problem::new("apiVersion", problem("apiVersion", "a string that is a sequence of maximum 63 characters, optionally prefixed by a DNS subdomain and a /, for example backstage.io/v1alpha1", v)));
     }
     let kind = required_str(root, "kind", "", &mut out);
-    if let Some(k) = kind {
-        if !fields::is_valid_kind(k) {
-            out.push(Problem::new(
+    if let Some(k) = kind
+        && !fields::is_valid_kind(k)
+    {
+        out.push(Problem::new(
+            "kind",
+            problem(
                 "kind",
-                problem(
-                    "kind",
-                    "a string that is a sequence of [a-zA-Z][a-z0-9A-Z] of at most 63 characters",
-                    k,
-                ),
-            ));
-        }
+                "a string that is a sequence of [a-zA-Z][a-z0-9A-Z] of at most 63 characters",
+                k,
+            ),
+        ));
     }
     let namespace = match root.get("metadata") {
         Some(Value::Object(meta)) => validate_metadata(meta, &mut out),
@@ -135,10 +135,10 @@ fn required_str<'a>(
 }
 
 fn validate_metadata(meta: &Map<String, Value>, out: &mut Vec<Problem>) -> String {
-    if let Some(name) = required_str(meta, "name", "metadata", out) {
-        if !fields::is_valid_name(name) {
-            out.push(Problem::new("metadata.name", problem("metadata.name", "a string that is sequences of [a-zA-Z0-9] separated by any of [-_.], at most 63 characters in total", name)));
-        }
+    if let Some(name) = required_str(meta, "name", "metadata", out)
+        && !fields::is_valid_name(name)
+    {
+        out.push(Problem::new("metadata.name", problem("metadata.name", "a string that is sequences of [a-zA-Z0-9] separated by any of [-_.], at most 63 characters in total", name)));
     }
     let mut namespace = "default".to_owned();
     match meta.get("namespace") {
@@ -148,13 +148,13 @@ fn validate_metadata(meta: &Map<String, Value>, out: &mut Vec<Problem>) -> Strin
         Some(other) => out.push(Problem::new("metadata.namespace", format!("\"metadata.namespace\" must be a string, found {}", describe(other)))),
     }
     for key in ["title", "description"] {
-        if let Some(v) = meta.get(key) {
-            if !v.is_string() {
-                out.push(Problem::new(
-                    join("metadata", key),
-                    format!("\"metadata.{key}\" must be a string, found {}", describe(v)),
-                ));
-            }
+        if let Some(v) = meta.get(key)
+            && !v.is_string()
+        {
+            out.push(Problem::new(
+                join("metadata", key),
+                format!("\"metadata.{key}\" must be a string, found {}", describe(v)),
+            ));
         }
     }
     for (field, value_rule) in [("labels", true), ("annotations", false)] {
@@ -216,10 +216,10 @@ fn validate_metadata(meta: &Map<String, Value>, out: &mut Vec<Problem>) -> Strin
                     ));
                     continue;
                 };
-                if let Some(url) = required_str(link, "url", &path, out) {
-                    if !is_absolute_url(url) {
-                        out.push(Problem::new(format!("{path}.url"), format!("\"{path}.url\" must be an absolute URL such as https://example.com, found \"{url}\"")));
-                    }
+                if let Some(url) = required_str(link, "url", &path, out)
+                    && !is_absolute_url(url)
+                {
+                    out.push(Problem::new(format!("{path}.url"), format!("\"{path}.url\" must be an absolute URL such as https://example.com, found \"{url}\"")));
                 }
                 for key in ["title", "icon", "type"] {
                     match link.get(key) {
@@ -300,15 +300,15 @@ fn validate_spec(
         };
         check_field(&path, f.ty, value, namespace, out);
     }
-    if def.kind == "Location" {
-        if let Some(Value::String(p)) = spec.get("presence") {
-            if p != "required" && p != "optional" {
-                out.push(Problem::new(
-                    "spec.presence",
-                    format!("\"spec.presence\" must be required or optional, found \"{p}\""),
-                ));
-            }
-        }
+    if def.kind == "Location"
+        && let Some(Value::String(p)) = spec.get("presence")
+        && p != "required"
+        && p != "optional"
+    {
+        out.push(Problem::new(
+            "spec.presence",
+            format!("\"spec.presence\" must be required or optional, found \"{p}\""),
+        ));
     }
 }
 

@@ -257,14 +257,13 @@ fn scalar(s: &marked_yaml::types::MarkedScalarNode) -> Value {
     }
     let looks_numeric =
         text.trim_start_matches(['-', '+']).starts_with(|c: char| c.is_ascii_digit() || c == '.');
-    if looks_numeric && !text.contains(['_', ' ']) {
-        if let Ok(f) = text.parse::<f64>() {
-            if f.is_finite() {
-                if let Some(n) = serde_json::Number::from_f64(f) {
-                    return Value::Number(n);
-                }
-            }
-        }
+    if looks_numeric
+        && !text.contains(['_', ' '])
+        && let Ok(f) = text.parse::<f64>()
+        && f.is_finite()
+        && let Some(n) = serde_json::Number::from_f64(f)
+    {
+        return Value::Number(n);
     }
     Value::String(text.to_owned())
 }
