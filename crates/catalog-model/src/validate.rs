@@ -384,20 +384,17 @@ fn check_ref(
         ));
         return;
     };
+    // Backstage's schemas only require a non-empty string here and its parser
+    // does not check the parts' format (legacy files use e-mail addresses as
+    // owners), so only a reference that does not parse is a problem.
     let context = RefContext { default_kind, default_namespace: namespace };
-    match EntityRef::parse(s, context) {
-        Err(e) => {
-            let hint = if default_kind.is_none() {
-                " (this field has no default kind: write it, as in resource:my-db)"
-            } else {
-                ""
-            };
-            out.push(Problem::new(path, format!("\"{path}\": {e}{hint}")));
-        }
-        // Backstage's schemas only require a non-empty string here and its
-        // parser does not check the parts' format (legacy files use e-mail
-        // addresses as owners), so neither do we.
-        Ok(_) => {}
+    if let Err(e) = EntityRef::parse(s, context) {
+        let hint = if default_kind.is_none() {
+            " (this field has no default kind: write it, as in resource:my-db)"
+        } else {
+            ""
+        };
+        out.push(Problem::new(path, format!("\"{path}\": {e}{hint}")));
     }
 }
 
