@@ -24,6 +24,23 @@ pub enum Command {
     /// Work with configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Work with catalog descriptor files, offline.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+/// `portico catalog ...`.
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Validate descriptor files (catalog-info.yaml): every problem, with file, line and
+    /// column. Exits non-zero when any file has an error, for CI and pre-commit hooks.
+    Validate {
+        /// Files or glob patterns (quote globs: 'services/**/catalog-info.yaml').
+        #[arg(required = true, value_name = "FILE|GLOB")]
+        paths: Vec<String>,
+    },
+    /// Print a JSON Schema for catalog-info.yaml, for editors (yaml-language-server).
+    Schema,
 }
 
 /// `portico config ...`.
@@ -43,6 +60,23 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             crate::serve::init_tracing();
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
             runtime.block_on(crate::serve::serve(settings))
+        }
+        Command::Catalog(CatalogCommand::Validate { paths }) => {
+            let summary = crate::catalog_cli::validate(&paths, &cwd, &mut std::io::stdout())?;
+            if summary.errors > 0 {
+                anyhow::bail!(
+                    "{} error(s) in {} of {} file(s)",
+                    summary.errors,
+                    summary.failed_files,
+                    summary.files
+                );
+            }
+            Ok(())
+        }
+        Command::Catalog(CatalogCommand::Schema) => {
+            let schema = portico_catalog_model::schema::catalog_info_schema();
+            println!("{}", serde_json::to_string_pretty(&schema)?);
+            Ok(())
         }
         Command::Config(ConfigCommand::Check) => {
             let settings = Settings::load(&cli.config, &cwd, &env)?;

@@ -1,6 +1,7 @@
 //! The Portico server: everything behind the `portico` binary.
 //!
-//! - [`cli`]: the sub-commands (`serve`, `config check`).
+//! - [`cli`]: the sub-commands (`serve`, `config check`, `catalog validate|schema`).
+//! - [`catalog_cli`]: `portico catalog validate`, offline descriptor checks.
 //! - [`settings`]: which config files are read and the core sections typed.
 //! - [`db`]: connecting to SQLite or PostgreSQL and running every plugin's migrations.
 //! - [`assets`]: the embedded WASM, JS, CSS and public files, and the themed stylesheet.
@@ -8,6 +9,7 @@
 //! - [`serve`]: binding, logging and graceful shutdown.
 
 pub mod assets;
+pub mod catalog_cli;
 pub mod cli;
 pub mod db;
 pub mod routes;
