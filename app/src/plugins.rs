@@ -6,4 +6,4 @@
 use portico_plugin_api::Plugin;
 
 /// Every installed plugin.
-pub const PLUGINS: &[&Plugin] = &[&plugin_example::PLUGIN];
+pub const PLUGINS: &[&Plugin] = &[&plugin_catalog::PLUGIN, &plugin_example::PLUGIN];

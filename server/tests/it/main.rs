@@ -2,6 +2,7 @@
 //! `PORTICO_TEST_PG_URL` is set (`cargo xtask test` starts a PostgreSQL and sets
 //! it), against PostgreSQL too.
 
+mod catalog;
 mod catalog_cli;
 mod cli;
 mod http;

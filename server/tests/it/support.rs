@@ -91,6 +91,35 @@ impl TestApp {
         .await
     }
 
+    /// Sends a JSON body (or none) with any method.
+    pub async fn send(&self, method: &str, path: &str, json: Option<&str>) -> Reply {
+        let builder = Request::builder().method(method).uri(path);
+        let req = match json {
+            Some(body) => {
+                builder.header("content-type", "application/json").body(Body::from(body.to_owned()))
+            }
+            None => builder.body(Body::empty()),
+        };
+        self.request(req.expect("request")).await
+    }
+
+    /// Polls a GET until `ready` accepts the reply (background work such as
+    /// catalog ingestion); panics with the last reply after 30 s. This waits
+    /// for an outcome, it does not assert on timing.
+    pub async fn wait_for(&self, path: &str, ready: impl Fn(&Reply) -> bool) -> Reply {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let reply = self.get(path).await;
+            if ready(&reply) {
+                return reply;
+            }
+            if std::time::Instant::now() > deadline {
+                panic!("gave up waiting on {path}: {} {}", reply.status, reply.body);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+    }
+
     /// Calls a server function the way the hydrated app does (URL-encoded form, JSON back).
     pub async fn call(&self, path: &str, form: &str) -> Reply {
         self.request(

@@ -1,0 +1,597 @@
+//! Backstage's catalog REST API under `/api/catalog`, with its query
+//! parameters, response shapes and error bodies (spec §2), so existing
+//! clients such as `@backstage/catalog-client` work unchanged.
+
+use super::engine::Engine;
+use super::query::{self, Filter, FullText, Listing, Order, QueryError};
+use super::read::Target;
+use super::{ingest, store};
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine as _;
+use portico_catalog_model::validate::validate_entity;
+use portico_plugin_api::server::ServerError;
+use portico_plugin_api::{ErrorCode, PortalError};
+use serde_json::{Value, json};
+
+type ApiResult = Result<Response, ServerError>;
+
+/// The routes, relative to `/api/catalog`.
+pub(crate) fn router(engine: Engine) -> Router {
+    Router::new()
+        .route("/entities", get(entities))
+        .route("/entities/by-query", get(by_query))
+        .route("/entities/by-refs", post(by_refs))
+        .route("/entities/by-uid/{uid}", get(by_uid).delete(delete_by_uid))
+        .route("/entities/by-name/{kind}/{namespace}/{name}", get(by_name))
+        .route("/entities/by-name/{kind}/{namespace}/{name}/ancestry", get(ancestry))
+        .route("/entity-facets", get(facets))
+        .route("/locations", get(list_locations).post(add_location))
+        .route("/locations/{id}", get(get_location).delete(delete_location))
+        .route("/locations/by-entity/{kind}/{namespace}/{name}", get(location_by_entity))
+        .route("/refresh", post(refresh))
+        .route("/validate-entity", post(validate))
+        .route("/analyze-location", post(analyze))
+        .with_state(engine)
+}
+
+fn bad(message: impl Into<String>) -> ServerError {
+    PortalError::bad_request(message).into()
+}
+
+fn not_found(message: impl Into<String>) -> ServerError {
+    PortalError::not_found(message).into()
+}
+
+impl From<QueryError> for ServerError {
+    fn from(e: QueryError) -> Self {
+        bad(e.0)
+    }
+}
+
+/// Query parameters, repeated keys kept (`filter=a&filter=b`).
+struct Params(Vec<(String, String)>);
+
+impl Params {
+    fn new(raw: Option<String>) -> Self {
+        Self(form_urlencoded::parse(raw.unwrap_or_default().as_bytes()).into_owned().collect())
+    }
+    fn all(&self, key: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key || k == &format!("{key}[]"))
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+    fn one(&self, key: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+    fn number(&self, key: &str, min: u64) -> Result<Option<u64>, ServerError> {
+        match self.one(key) {
+            None => Ok(None),
+            Some(v) => match v.parse::<u64>() {
+                Ok(n) if n >= min => Ok(Some(n)),
+                _ => Err(bad(format!(
+                    "Invalid {key} parameter \"{v}\"; expected an integer of at least {min}"
+                ))),
+            },
+        }
+    }
+}
+
+fn json_body(bytes: &Bytes) -> Result<Value, ServerError> {
+    serde_json::from_slice(bytes).map_err(|e| bad(format!("Malformed request body: {e}")))
+}
+
+async fn entities(State(engine): State<Engine>, RawQuery(raw): RawQuery) -> ApiResult {
+    let params = Params::new(raw);
+    let fields = query::parse_fields(&params.all("fields"))?;
+    let mut listing =
+        Listing { filter: Filter::parse(&params.all("filter"))?, ..Listing::default() };
+    for o in params.all("order") {
+        let (dir, field) = o.split_once(':').ok_or_else(|| {
+            bad(format!("Invalid order parameter \"{o}\", expected asc:<field> or desc:<field>"))
+        })?;
+        let descending = match dir {
+            "asc" => false,
+            "desc" => true,
+            _ => {
+                return Err(bad(format!(
+                    "Invalid order parameter \"{o}\", expected asc:<field> or desc:<field>"
+                )));
+            }
+        };
+        listing.order.push(Order { field: field.to_owned(), descending });
+    }
+    listing.offset = params.number("offset", 0)?.unwrap_or(0);
+    listing.limit = params.number("limit", 1)?;
+    if let Some(after) = params.one("after") {
+        let cursor = decode_cursor(after)?;
+        listing.offset = cursor["offset"].as_u64().ok_or_else(|| bad("Malformed after cursor"))?;
+        listing.limit = listing.limit.or(cursor["limit"].as_u64());
+    }
+    // One more than asked, to know whether a next page exists.
+    let asked = listing.limit;
+    listing.limit = asked.map(|l| l.saturating_add(1));
+    let mut items = query::list(&engine.db, &listing).await?;
+    let mut response_headers = Vec::new();
+    if let Some(limit) = asked
+        && items.len() as u64 > limit
+    {
+        items.truncate(limit as usize);
+        let next = encode_cursor(&json!({ "offset": listing.offset + limit, "limit": limit }));
+        let mut kept: Vec<(String, String)> =
+            params.0.iter().filter(|(k, _)| k != "after" && k != "offset").cloned().collect();
+        kept.push(("after".into(), next));
+        let qs = form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish();
+        response_headers.push((header::LINK, format!("</entities?{qs}>; rel=\"next\"")));
+    }
+    let items: Vec<Value> = items.iter().map(|e| query::project(e, &fields)).collect();
+    let mut response = Json(items).into_response();
+    for (name, value) in response_headers {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            response.headers_mut().insert(name, v);
+        }
+    }
+    Ok(response)
+}
+
+fn encode_cursor(value: &Value) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value.to_string())
+}
+
+fn decode_cursor(text: &str) -> Result<Value, ServerError> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text.trim_end_matches('='))
+        .or_else(|_| base64::engine::general_purpose::STANDARD.decode(text))
+        .map_err(|_| bad("Malformed cursor"))?;
+    let value: Value = serde_json::from_slice(&bytes).map_err(|_| bad("Malformed cursor"))?;
+    if !value.is_object() {
+        return Err(bad("Malformed cursor"));
+    }
+    Ok(value)
+}
+
+/// Default page size of `/entities/by-query`, and its ceiling.
+const DEFAULT_QUERY_LIMIT: u64 = 20;
+const MAX_QUERY_LIMIT: u64 = 1000;
+
+async fn by_query(State(engine): State<Engine>, RawQuery(raw): RawQuery) -> ApiResult {
+    let params = Params::new(raw);
+    let fields = query::parse_fields(&params.all("fields"))?;
+    let limit = params.number("limit", 0)?.unwrap_or(DEFAULT_QUERY_LIMIT).min(MAX_QUERY_LIMIT);
+    // A cursor carries the whole query; otherwise it comes from the parameters.
+    let (filters, order_fields, term, term_fields, offset, total) = match params.one("cursor") {
+        Some(c) => {
+            let c = decode_cursor(c)?;
+            let strings = |key: &str| -> Vec<String> {
+                c[key]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+                    .unwrap_or_default()
+            };
+            (
+                strings("filter"),
+                strings("orderField"),
+                c["fullTextFilterTerm"].as_str().map(str::to_owned),
+                strings("fullTextFilterFields"),
+                c["offset"].as_u64().ok_or_else(|| bad("Malformed cursor"))?,
+                c["totalItems"].as_i64(),
+            )
+        }
+        None => (
+            params.all("filter"),
+            params.all("orderField"),
+            params.one("fullTextFilterTerm").map(str::to_owned).filter(|t| !t.trim().is_empty()),
+            params
+                .all("fullTextFilterFields")
+                .iter()
+                .flat_map(|f| f.split(',').map(|s| s.trim().to_owned()))
+                .filter(|s| !s.is_empty())
+                .collect(),
+            0,
+            None,
+        ),
+    };
+    let mut listing = Listing {
+        filter: Filter::parse(&filters)?,
+        offset,
+        limit: Some(limit),
+        ..Listing::default()
+    };
+    for of in &order_fields {
+        let (field, dir) = of.split_once(',').unwrap_or((of.as_str(), "asc"));
+        let descending = match dir.trim() {
+            "asc" => false,
+            "desc" => true,
+            other => {
+                return Err(bad(format!(
+                    "Invalid orderField direction \"{other}\", expected asc or desc"
+                )));
+            }
+        };
+        if field.trim().is_empty() {
+            return Err(bad("Invalid orderField, the field is empty"));
+        }
+        listing.order.push(Order { field: field.trim().to_owned(), descending });
+    }
+    if listing.order.is_empty() {
+        listing.order.push(Order { field: "metadata.uid".into(), descending: false });
+    }
+    if let Some(term) = &term {
+        if term.chars().count() > 1000 {
+            return Err(bad("fullTextFilterTerm is longer than 1000 characters"));
+        }
+        listing.full_text = Some(FullText { term: term.clone(), fields: term_fields.clone() });
+    }
+    let total = match total {
+        Some(t) => t,
+        None => query::count(&engine.db, &listing).await?,
+    };
+    let items = if limit == 0 { Vec::new() } else { query::list(&engine.db, &listing).await? };
+    let base = json!({
+        "filter": filters, "orderField": order_fields, "fullTextFilterTerm": term,
+        "fullTextFilterFields": term_fields, "totalItems": total,
+    });
+    let cursor_at = |offset: u64| {
+        let mut c = base.clone();
+        c["offset"] = json!(offset);
+        encode_cursor(&c)
+    };
+    let mut page_info = serde_json::Map::new();
+    if limit > 0 && offset + (items.len() as u64) < total.max(0) as u64 {
+        page_info.insert("nextCursor".into(), json!(cursor_at(offset + limit)));
+    }
+    if offset > 0 {
+        page_info.insert("prevCursor".into(), json!(cursor_at(offset.saturating_sub(limit))));
+    }
+    let items: Vec<Value> = items.iter().map(|e| query::project(e, &fields)).collect();
+    Ok(Json(json!({ "items": items, "totalItems": total, "pageInfo": page_info })).into_response())
+}
+
+async fn by_refs(State(engine): State<Engine>, RawQuery(raw): RawQuery, body: Bytes) -> ApiResult {
+    let params = Params::new(raw);
+    let body = json_body(&body)?;
+    let refs: Vec<String> = match body.get("entityRefs").and_then(Value::as_array) {
+        Some(list) => list
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| bad("entityRefs must be a list of strings"))
+            })
+            .collect::<Result<_, _>>()?,
+        None => return Err(bad("Request body must have an entityRefs list")),
+    };
+    if refs.len() > 10_000 {
+        return Err(bad("At most 10000 entityRefs per request"));
+    }
+    let mut fields: Vec<String> = match body.get("fields") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(list)) => {
+            list.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+        }
+        Some(_) => return Err(bad("fields must be a list of strings")),
+    };
+    fields.extend(params.all("fields"));
+    let fields = query::parse_fields(&fields)?;
+    let filter = Filter::parse(&params.all("filter"))?;
+    let found = query::by_refs(&engine.db, &refs).await?;
+    let items: Vec<Value> = found
+        .into_iter()
+        .map(|e| match e {
+            Some(e) if matches(&e, &filter) => query::project(&e, &fields),
+            _ => Value::Null,
+        })
+        .collect();
+    Ok(Json(json!({ "items": items })).into_response())
+}
+
+/// Evaluates a filter against one entity in memory (same semantics as the SQL).
+pub(crate) fn matches(entity: &Value, filter: &Filter) -> bool {
+    if filter.any_of.is_empty() {
+        return true;
+    }
+    let rows = store::search_rows(entity);
+    filter.any_of.iter().any(|all| {
+        all.iter().all(|s| {
+            rows.iter().any(|(k, v, _)| {
+                *k == s.key
+                    && s.values.as_ref().is_none_or(|vs| v.as_ref().is_some_and(|v| vs.contains(v)))
+            })
+        })
+    })
+}
+
+async fn by_uid(State(engine): State<Engine>, Path(uid): Path<String>) -> ApiResult {
+    match query::by_uid(&engine.db, &uid).await? {
+        Some((_, e)) => Ok(Json(e).into_response()),
+        None => Err(not_found(format!("No entity with uid {uid}"))),
+    }
+}
+
+async fn delete_by_uid(State(engine): State<Engine>, Path(uid): Path<String>) -> ApiResult {
+    let Some((entity_ref, _)) = query::by_uid(&engine.db, &uid).await? else {
+        return Err(not_found(format!("No entity with uid {uid}")));
+    };
+    let mut tx = super::sql::Tx::begin(&engine.db).await?;
+    let affected = store::delete_refs(&mut tx, &[entity_ref]).await?;
+    store::stitch(&mut tx, &affected).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+fn name_ref(kind: &str, namespace: &str, name: &str) -> String {
+    format!("{kind}:{namespace}/{name}").to_lowercase()
+}
+
+async fn by_name(
+    State(engine): State<Engine>,
+    Path((kind, namespace, name)): Path<(String, String, String)>,
+) -> ApiResult {
+    match query::by_ref(&engine.db, &name_ref(&kind, &namespace, &name)).await? {
+        Some(e) => Ok(Json(e).into_response()),
+        None => Err(not_found(format!(
+            "No entity named '{name}' found, with kind '{kind}' in namespace '{namespace}'"
+        ))),
+    }
+}
+
+async fn ancestry(
+    State(engine): State<Engine>,
+    Path((kind, namespace, name)): Path<(String, String, String)>,
+) -> ApiResult {
+    let chain = store::ancestry(&engine.db, &name_ref(&kind, &namespace, &name)).await?;
+    if chain.is_empty() {
+        return Err(not_found(format!(
+            "No entity named '{name}' found, with kind '{kind}' in namespace '{namespace}'"
+        )));
+    }
+    let root = chain.last().map(|(r, _, _)| r.clone()).unwrap_or_default();
+    let items: Vec<Value> = chain
+        .into_iter()
+        .map(|(_, entity, parent)| json!({ "entity": entity, "parentEntityRefs": parent.into_iter().collect::<Vec<_>>() }))
+        .collect();
+    Ok(Json(json!({ "rootEntityRef": root, "items": items })).into_response())
+}
+
+async fn facets(State(engine): State<Engine>, RawQuery(raw): RawQuery) -> ApiResult {
+    let params = Params::new(raw);
+    let names = params.all("facet");
+    if names.is_empty() {
+        return Err(bad("Missing facet parameter"));
+    }
+    let listing = Listing { filter: Filter::parse(&params.all("filter"))?, ..Listing::default() };
+    let mut out = serde_json::Map::new();
+    for name in names {
+        if name.trim().is_empty() || name.len() > 200 {
+            return Err(bad(format!("Invalid facet \"{name}\"")));
+        }
+        let counts = query::facet(&engine.db, &name, &listing).await?;
+        out.insert(
+            name,
+            counts
+                .into_iter()
+                .map(|(value, count)| json!({ "value": value, "count": count }))
+                .collect(),
+        );
+    }
+    Ok(Json(json!({ "facets": out })).into_response())
+}
+
+fn location_json(l: &store::Location) -> Value {
+    json!({ "id": l.id, "type": l.kind, "target": l.target })
+}
+
+async fn list_locations(State(engine): State<Engine>) -> ApiResult {
+    let all = store::locations(&engine.db).await?;
+    Ok(Json(all.iter().map(|l| json!({ "data": location_json(l) })).collect::<Vec<_>>())
+        .into_response())
+}
+
+async fn get_location(State(engine): State<Engine>, Path(id): Path<String>) -> ApiResult {
+    match store::locations(&engine.db).await?.iter().find(|l| l.id == id) {
+        Some(l) => Ok(Json(location_json(l)).into_response()),
+        None => Err(not_found(format!("Found no location with ID {id}"))),
+    }
+}
+
+async fn location_by_entity(
+    State(engine): State<Engine>,
+    Path((kind, namespace, name)): Path<(String, String, String)>,
+) -> ApiResult {
+    let rows = super::sql::rows(
+        &engine.db,
+        "SELECT root_id FROM catalog_entities WHERE entity_ref = $1",
+        &[name_ref(&kind, &namespace, &name).into()],
+    )
+    .await?;
+    let root = rows.first().and_then(|r| r.text(0));
+    match root {
+        Some(id) => match store::locations(&engine.db).await?.iter().find(|l| l.id == id) {
+            Some(l) => Ok(Json(location_json(l)).into_response()),
+            None => Err(not_found("Location not found")),
+        },
+        None => Err(not_found(format!("No location for entity '{kind}:{namespace}/{name}'"))),
+    }
+}
+
+/// The type and target of a location in a request body.
+fn location_spec(body: &Value) -> Result<(String, String), ServerError> {
+    let kind = body
+        .get("type")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("Location must have a type (url or file)"))?;
+    let target = body
+        .get("target")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("Location must have a target"))?;
+    if target.len() > 2048 {
+        return Err(bad("Location target is longer than 2048 characters"));
+    }
+    Ok((kind.to_owned(), target.to_owned()))
+}
+
+async fn add_location(
+    State(engine): State<Engine>,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> ApiResult {
+    let params = Params::new(raw);
+    let dry_run = params.one("dryRun").is_some_and(|v| v == "true");
+    let (kind, target) = location_spec(&json_body(&body)?)?;
+    if engine.config.readonly && !dry_run {
+        return Err(PortalError::new(
+            ErrorCode::Forbidden,
+            "This catalog is read-only (catalog.readonly)",
+        )
+        .into());
+    }
+    if !engine.config.registrable_location_types.contains(&kind) {
+        return Err(bad(format!(
+            "Registering locations of type '{kind}' is not allowed; allowed: {} (catalog.registrableLocationTypes)",
+            engine.config.registrable_location_types.join(", ")
+        )));
+    }
+    let target = Target::new(&kind, &target).map_err(|e| bad(e.to_string()))?;
+    let existing = store::locations(&engine.db).await?;
+    let exists =
+        existing.iter().find(|l| l.kind == target.kind && l.target == target.target).cloned();
+    if dry_run {
+        let root = ingest::root_entity(&target.kind, &target.target);
+        let outcome = ingest::read_tree(root, &engine_rules(&engine), &engine.reader).await;
+        let errors: Vec<Value> =
+            outcome.emitted.iter().flat_map(|e| e.errors.iter().cloned()).collect();
+        let entities: Vec<Value> = outcome.emitted.into_iter().map(|e| e.entity).collect();
+        return Ok((StatusCode::CREATED, Json(json!({
+            "location": { "id": exists.as_ref().map_or("", |l| l.id.as_str()), "type": target.kind, "target": target.target },
+            "entities": entities,
+            "exists": exists.is_some(),
+            "errors": errors,
+        })))
+            .into_response());
+    }
+    if exists.is_some() {
+        return Err(PortalError::new(
+            ErrorCode::Conflict,
+            format!("Location {}:{} already exists", target.kind, target.target),
+        )
+        .into());
+    }
+    let Some(location) =
+        store::add_location(&engine.db, &target.kind, &target.target, "api").await?
+    else {
+        return Err(PortalError::new(
+            ErrorCode::Conflict,
+            format!("Location {}:{} already exists", target.kind, target.target),
+        )
+        .into());
+    };
+    engine.refresh_location(&location).await?;
+    let root_ref = ingest::entity_ref(&ingest::root_entity(&location.kind, &location.target))
+        .unwrap_or_default();
+    let rows = super::sql::rows(
+        &engine.db,
+        "SELECT final FROM catalog_entities WHERE root_id = $1 ORDER BY entity_ref",
+        &[location.id.clone().into()],
+    )
+    .await?;
+    let entities: Vec<Value> = rows
+        .iter()
+        .filter_map(|r| serde_json::from_str::<Value>(&r.text(0)?).ok())
+        .filter(|e| ingest::entity_ref(e).as_deref() != Some(root_ref.as_str()))
+        .collect();
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "location": location_json(&location), "entities": entities })),
+    )
+        .into_response())
+}
+
+fn engine_rules(engine: &Engine) -> ingest::Rules {
+    ingest::Rules { allow: engine.config.allowed_kinds() }
+}
+
+async fn delete_location(State(engine): State<Engine>, Path(id): Path<String>) -> ApiResult {
+    if engine.config.readonly {
+        return Err(PortalError::new(
+            ErrorCode::Forbidden,
+            "This catalog is read-only (catalog.readonly)",
+        )
+        .into());
+    }
+    if store::delete_location(&engine.db, &id).await? {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(not_found(format!("Found no location with ID {id}")))
+    }
+}
+
+async fn refresh(State(engine): State<Engine>, body: Bytes) -> ApiResult {
+    let body = json_body(&body)?;
+    let entity_ref = body
+        .get("entityRef")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("Request body must have an entityRef"))?;
+    let parsed = portico_catalog_model::EntityRef::parse(
+        entity_ref,
+        portico_catalog_model::RefContext::default(),
+    )
+    .map_err(|e| bad(e.to_string()))?;
+    if engine.refresh_entity(&parsed.canonical()).await? {
+        Ok(StatusCode::OK.into_response())
+    } else {
+        Err(not_found(format!("No entity with ref {}", parsed.canonical())))
+    }
+}
+
+async fn validate(body: Bytes) -> ApiResult {
+    let body = json_body(&body)?;
+    let Some(entity) = body.get("entity") else {
+        return Err(bad("Request body must have an entity"));
+    };
+    let location = body.get("location").and_then(Value::as_str).unwrap_or("");
+    if !location.is_empty() && !location.contains(':') {
+        return Err(bad(format!("Invalid location ref \"{location}\", expected type:target")));
+    }
+    let problems = validate_entity(entity);
+    if problems.is_empty() {
+        return Ok(StatusCode::OK.into_response());
+    }
+    let errors: Vec<Value> = problems
+        .iter()
+        .map(|p| json!({ "name": "InputError", "message": if p.path.is_empty() { p.message.clone() } else { format!("{}: {}", p.path, p.message) } }))
+        .collect();
+    Ok((StatusCode::BAD_REQUEST, Json(json!({ "errors": errors }))).into_response())
+}
+
+async fn analyze(State(engine): State<Engine>, body: Bytes) -> ApiResult {
+    let body = json_body(&body)?;
+    let location = body.get("location").ok_or_else(|| bad("Request body must have a location"))?;
+    let (kind, target) = location_spec(location)?;
+    if !engine.config.registrable_location_types.contains(&kind) {
+        return Err(bad(format!("Analyzing locations of type '{kind}' is not allowed")));
+    }
+    let target = Target::new(&kind, &target).map_err(|e| bad(e.to_string()))?;
+    let root = ingest::root_entity(&target.kind, &target.target);
+    let root_ref = ingest::entity_ref(&root).unwrap_or_default();
+    let outcome = ingest::read_tree(root, &engine_rules(&engine), &engine.reader).await;
+    let refs: Vec<String> = outcome.emitted.iter().map(|e| e.entity_ref.clone()).collect();
+    let stored = query::by_refs(&engine.db, &refs).await?;
+    let files: Vec<Value> = outcome
+        .emitted
+        .into_iter()
+        .zip(stored)
+        .filter(|(e, _)| e.entity_ref != root_ref)
+        .map(|(e, stored)| {
+            let from = ingest::annotation(&e.entity, ingest::MANAGED_BY).unwrap_or_default();
+            let (t, tg) = from.split_once(':').map(|(a, b)| (a.to_owned(), b.to_owned())).unwrap_or_default();
+            json!({ "entity": e.entity, "isRegistered": stored.is_some(), "location": { "type": t, "target": tg } })
+        })
+        .collect();
+    Ok(Json(json!({ "existingEntityFiles": files, "generateEntities": [] })).into_response())
+}

@@ -1,0 +1,152 @@
+//! The processing loop: keep config locations registered, read every root
+//! location (at start, then every `processingInterval`, or at once on request),
+//! and store what it yields.
+//!
+//! One refresh runs at a time per process (a mutex), so the periodic loop and
+//! an API-triggered refresh never interleave their writes; each root is stored
+//! in its own transaction.
+
+use super::ingest::{self, Rules};
+use super::read::{Reader, Target};
+use super::store::{self, Location};
+use crate::config::Config;
+use portico_catalog_model::diagnostic::MAX_FILE_BYTES;
+use portico_plugin_api::server::Db;
+use std::sync::Arc;
+
+/// Everything a refresh needs; cheap to clone.
+#[derive(Clone)]
+pub(crate) struct Engine {
+    pub(crate) db: Db,
+    pub(crate) config: Arc<Config>,
+    pub(crate) reader: Reader,
+    lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// An engine over a database and the catalog config.
+    pub(crate) fn new(db: Db, config: Config, reading_allow: Vec<String>) -> Self {
+        Self {
+            db,
+            config: Arc::new(config),
+            reader: Reader::new(MAX_FILE_BYTES, reading_allow),
+            lock: Arc::new(tokio::sync::Mutex::new(())),
+        }
+    }
+
+    /// Makes the stored config locations match `catalog.locations`: new ones
+    /// are added, removed ones deleted with their entities.
+    pub(crate) async fn sync_config_locations(&self) -> Result<(), sqlx::Error> {
+        let wanted: Vec<(String, String)> = self
+            .config
+            .locations
+            .iter()
+            .filter_map(|l| match Target::new(&l.kind, &l.target) {
+                Ok(t) => Some((t.kind, t.target)),
+                Err(e) => {
+                    tracing::warn!(target = %l.target, error = %e, "catalog.locations entry skipped");
+                    None
+                }
+            })
+            .collect();
+        let stored = store::locations(&self.db).await?;
+        for loc in stored.iter().filter(|l| l.source == "config") {
+            if !wanted.iter().any(|(k, t)| *k == loc.kind && *t == loc.target) {
+                store::delete_location(&self.db, &loc.id).await?;
+            }
+        }
+        for (kind, target) in wanted {
+            if !stored.iter().any(|l| l.kind == kind && l.target == target) {
+                store::add_location(&self.db, &kind, &target, "config").await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The kinds a root may contribute: global rules plus its own (config locations).
+    fn rules_for(&self, location: &Location) -> Rules {
+        let mut allow = self.config.allowed_kinds();
+        if location.source == "config" {
+            for l in &self.config.locations {
+                if l.kind == location.kind
+                    && Target::new(&l.kind, &l.target).is_ok_and(|t| t.target == location.target)
+                {
+                    allow.extend(
+                        l.rules.iter().flat_map(|r| r.allow.iter().map(|k| k.to_lowercase())),
+                    );
+                }
+            }
+        }
+        Rules { allow }
+    }
+
+    /// Reads one root location and stores the result.
+    pub(crate) async fn refresh_location(
+        &self,
+        location: &Location,
+    ) -> Result<store::Applied, sqlx::Error> {
+        let _guard = self.lock.lock().await;
+        let root = ingest::root_entity(&location.kind, &location.target);
+        let outcome = ingest::read_tree(root, &self.rules_for(location), &self.reader).await;
+        store::apply(&self.db, &location.id, outcome, self.config.orphan_strategy).await
+    }
+
+    /// Reads every root location.
+    pub(crate) async fn refresh_all(&self) -> Result<(), sqlx::Error> {
+        for location in store::locations(&self.db).await? {
+            match self.refresh_location(&location).await {
+                Ok(applied) => {
+                    tracing::debug!(location = %location.target, ?applied, "location refreshed")
+                }
+                Err(e) => {
+                    tracing::error!(location = %location.target, error = %e, "storing a location failed")
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Re-reads the root location an entity came from (`POST /refresh`).
+    pub(crate) async fn refresh_entity(&self, entity_ref: &str) -> Result<bool, sqlx::Error> {
+        let rows = super::sql::rows(
+            &self.db,
+            "SELECT root_id FROM catalog_entities WHERE entity_ref = $1",
+            &[entity_ref.to_lowercase().into()],
+        )
+        .await?;
+        let Some(row) = rows.first() else { return Ok(false) };
+        let Some(root_id) = row.text(0) else { return Ok(true) };
+        if let Some(location) =
+            store::locations(&self.db).await?.into_iter().find(|l| l.id == root_id)
+        {
+            self.refresh_location(&location).await?;
+        }
+        Ok(true)
+    }
+
+    /// The background loop: sync config locations, then refresh all, forever.
+    pub(crate) async fn run(self) {
+        loop {
+            if let Err(e) = self.sync_config_locations().await {
+                tracing::error!(error = %e, "syncing catalog.locations failed");
+            }
+            if let Err(e) = self.refresh_all().await {
+                tracing::error!(error = %e, "catalog refresh failed");
+            }
+            match store::count(&self.db).await {
+                Ok(n) => tracing::info!(entities = n, "catalog refreshed"),
+                Err(e) => tracing::warn!(error = %e, "counting entities failed"),
+            }
+            match self.config.interval() {
+                Some(every) => tokio::time::sleep(every).await,
+                None => return,
+            }
+        }
+    }
+}

@@ -1,0 +1,406 @@
+//! Reading one registered location and everything it leads to: the `Location`
+//! entities it holds point at more files, and so on (spec §3.2, steps 1–2).
+//!
+//! The result is a list of processed entities (annotated with where they came
+//! from), the errors that belong to each, and which previously stored entities
+//! must be kept although they were not read this time (their location failed to
+//! read: a failed read never orphans). Nothing here touches the database.
+
+use super::read::{self, Reader, Target};
+use portico_catalog_model::validate::validate_entity;
+use portico_catalog_model::yaml::{self, Document};
+use serde_json::{Value, json};
+use std::collections::{HashMap, HashSet};
+
+/// Annotation names the catalog writes.
+pub(crate) const MANAGED_BY: &str = "backstage.io/managed-by-location";
+pub(crate) const MANAGED_BY_ORIGIN: &str = "backstage.io/managed-by-origin-location";
+pub(crate) const ORPHAN: &str = "backstage.io/orphan";
+pub(crate) const PROCESSING_ERROR: &str = "backstage.io/catalog-processing";
+
+/// A location tree deeper than this is refused (a cycle that escapes detection, or a mistake).
+const MAX_LOCATION_DEPTH: usize = 32;
+
+/// One entity read from a location, ready to store.
+#[derive(Debug, Clone)]
+pub(crate) struct Emitted {
+    /// Canonical ref.
+    pub(crate) entity_ref: String,
+    /// The entity as processed: placeholders resolved, catalog annotations added.
+    pub(crate) entity: Value,
+    /// The `Location` entity that emitted it (`None` for the root).
+    pub(crate) parent_ref: Option<String>,
+    /// Errors and warnings that belong to this entity (`status.items`).
+    pub(crate) errors: Vec<Value>,
+}
+
+/// What reading a root location produced.
+#[derive(Debug, Default)]
+pub(crate) struct Outcome {
+    /// Entities in the order they were read; refs are unique.
+    pub(crate) emitted: Vec<Emitted>,
+    /// Location entities whose targets could not be read: their stored children stay.
+    pub(crate) failed_locations: HashSet<String>,
+    /// Entities whose new version is invalid: the stored version stays, with these errors.
+    pub(crate) failed_entities: HashMap<String, Vec<Value>>,
+}
+
+/// Which kinds a location may contribute.
+#[derive(Debug, Clone)]
+pub(crate) struct Rules {
+    /// Lower-case kind names.
+    pub(crate) allow: Vec<String>,
+}
+
+impl Rules {
+    fn allows(&self, kind: &str) -> bool {
+        self.allow.iter().any(|k| k.eq_ignore_ascii_case(kind))
+    }
+}
+
+/// The `Location` entity Backstage generates for a registered location.
+pub(crate) fn root_entity(kind: &str, target: &str) -> Value {
+    use sha2::Digest;
+    let key = format!("{kind}:{target}");
+    let hash = hex::encode(sha2::Sha256::digest(key.as_bytes()));
+    json!({
+        "apiVersion": "backstage.io/v1alpha1",
+        "kind": "Location",
+        "metadata": {
+            "name": format!("generated-{}", &hash[..40]),
+            "namespace": "default",
+            "annotations": { MANAGED_BY: key, MANAGED_BY_ORIGIN: key },
+        },
+        "spec": { "type": kind, "target": target },
+    })
+}
+
+/// Reads a root location and everything below it.
+pub(crate) async fn read_tree(root: Value, rules: &Rules, reader: &Reader) -> Outcome {
+    let mut out = Outcome::default();
+    let origin = annotation(&root, MANAGED_BY_ORIGIN).unwrap_or_default();
+    let root_ref = entity_ref(&root).unwrap_or_default();
+    let mut seen_targets: HashSet<String> = HashSet::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    index.insert(root_ref.clone(), 0);
+    out.emitted.push(Emitted {
+        entity_ref: root_ref,
+        entity: root,
+        parent_ref: None,
+        errors: vec![],
+    });
+    // Breadth-first over Location entities: (index in `emitted`, depth).
+    let mut queue = std::collections::VecDeque::from([(0usize, 0usize)]);
+    while let Some((at, depth)) = queue.pop_front() {
+        let location = out.emitted[at].entity.clone();
+        let location_ref = out.emitted[at].entity_ref.clone();
+        let (targets, problems) = location_targets(&location);
+        for p in problems {
+            out.emitted[at].errors.push(error_item(&p));
+        }
+        if depth >= MAX_LOCATION_DEPTH {
+            out.emitted[at].errors.push(error_item(&format!(
+                "locations nest deeper than {MAX_LOCATION_DEPTH} levels; not reading further"
+            )));
+            continue;
+        }
+        for target in targets {
+            let key = target.key();
+            if !seen_targets.insert(key.clone()) {
+                out.emitted[at].errors.push(error_item(&format!(
+                    "location cycle: {key} is already read in this tree; not reading it again"
+                )));
+                continue;
+            }
+            let files = match read::read_target(&target, reader).await {
+                Ok(files) => files,
+                Err(e) => {
+                    if target.optional {
+                        continue;
+                    }
+                    out.failed_locations.insert(location_ref.clone());
+                    out.emitted[at].errors.push(error_item(&format!("{key}: {e}")));
+                    continue;
+                }
+            };
+            for file in files {
+                let file_key = file.target.key();
+                let docs = match parse_file(&file.text, &file_key) {
+                    Ok(docs) => docs,
+                    Err(messages) => {
+                        for m in messages {
+                            out.emitted[at].errors.push(error_item(&m));
+                        }
+                        continue;
+                    }
+                };
+                for (doc, doc_errors) in docs {
+                    let mut value = doc.value;
+                    let mut problems: Vec<String> = doc_errors;
+                    resolve_placeholders(&mut value, &file.target, reader, &mut problems).await;
+                    let ref_guess = entity_ref(&value);
+                    problems.extend(validate_entity(&value).into_iter().map(|p| {
+                        let pos = doc_locate(&doc.positions_of, &p.path, p.at_key);
+                        format!("{file_key}:{}:{}: {}", pos.line, pos.column, p.message)
+                    }));
+                    if !problems.is_empty() {
+                        let items: Vec<Value> = problems.iter().map(|p| error_item(p)).collect();
+                        // Known ref: the stored version (if any) keeps serving with the error.
+                        if let Some(r) = &ref_guess {
+                            out.failed_entities
+                                .entry(r.clone())
+                                .or_default()
+                                .extend(items.iter().cloned());
+                        }
+                        out.emitted[at].errors.extend(items);
+                        continue;
+                    }
+                    let kind = value["kind"].as_str().unwrap_or_default().to_owned();
+                    let Some(r) = ref_guess else { continue };
+                    if !rules.allows(&kind) {
+                        out.emitted[at].errors.push(warning_item(&format!(
+                            "{file_key}: kind {kind} is not allowed from this location ({r} skipped); allow it in catalog.rules"
+                        )));
+                        continue;
+                    }
+                    if let Some(&first) = index.get(&r) {
+                        let other =
+                            annotation(&out.emitted[first].entity, MANAGED_BY).unwrap_or_default();
+                        out.emitted[at].errors.push(error_item(&format!(
+                            "{file_key}: {r} is already defined by {other}; this copy is ignored"
+                        )));
+                        continue;
+                    }
+                    annotate(&mut value, &file.target, &origin);
+                    index.insert(r.clone(), out.emitted.len());
+                    out.emitted.push(Emitted {
+                        entity_ref: r,
+                        entity: value,
+                        parent_ref: Some(location_ref.clone()),
+                        errors: vec![],
+                    });
+                    if kind.eq_ignore_ascii_case("location") {
+                        queue.push_back((out.emitted.len() - 1, depth + 1));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A parsed document and its syntax-level problems.
+type Parsed = (LocatedDoc, Vec<String>);
+
+/// A document plus what is needed to locate problems in it.
+pub(crate) struct LocatedDoc {
+    value: Value,
+    positions_of: Document,
+}
+
+fn doc_locate(doc: &Document, path: &str, at_key: bool) -> yaml::Pos {
+    if at_key { doc.locate_key(path) } else { doc.locate(path) }
+}
+
+fn parse_file(text: &str, file_key: &str) -> Result<Vec<Parsed>, Vec<String>> {
+    let json = file_key.to_ascii_lowercase().ends_with(".json");
+    let (docs, errors) = if json {
+        match yaml::parse_json(text) {
+            Ok(d) => (d, vec![]),
+            Err(e) => (vec![], vec![e]),
+        }
+    } else {
+        yaml::parse_documents(text)
+    };
+    if docs.is_empty() && !errors.is_empty() {
+        return Err(errors
+            .iter()
+            .map(|e| format!("{file_key}:{}:{}: {}", e.pos.line, e.pos.column, e.message))
+            .collect());
+    }
+    let mut out: Vec<Parsed> = docs
+        .into_iter()
+        .map(|mut d| {
+            let value = std::mem::take(&mut d.value);
+            (LocatedDoc { value, positions_of: d }, vec![])
+        })
+        .collect();
+    // Syntax errors in some documents: report them on the first good one's
+    // parent location by returning them as errors of a placeholder document.
+    if !errors.is_empty() {
+        let messages: Vec<String> = errors
+            .iter()
+            .map(|e| format!("{file_key}:{}:{}: {}", e.pos.line, e.pos.column, e.message))
+            .collect();
+        if let Some(first) = out.first_mut() {
+            first.1.extend(messages);
+        }
+    }
+    Ok(out)
+}
+
+/// The targets a `Location` entity points at, resolved against where it was read.
+fn location_targets(location: &Value) -> (Vec<Target>, Vec<String>) {
+    let spec = &location["spec"];
+    let managed = annotation(location, MANAGED_BY).unwrap_or_default();
+    let base = Target::parse_key(&managed);
+    let own_type = spec["type"].as_str().map(str::to_owned);
+    let optional = spec["presence"].as_str() == Some("optional");
+    let mut raw: Vec<&str> = Vec::new();
+    if let Some(t) = spec["target"].as_str() {
+        raw.push(t);
+    }
+    if let Some(list) = spec["targets"].as_array() {
+        raw.extend(list.iter().filter_map(Value::as_str));
+    }
+    let mut targets = Vec::new();
+    let mut problems = Vec::new();
+    // The root location's own target is read as written; a Location entity read
+    // from a file resolves its targets against that file.
+    let is_root =
+        location["metadata"]["name"].as_str().is_some_and(|n| n.starts_with("generated-"))
+            && annotation(location, MANAGED_BY) == annotation(location, MANAGED_BY_ORIGIN);
+    for t in raw {
+        let kind = own_type
+            .clone()
+            .or_else(|| base.as_ref().map(|b| b.kind.clone()))
+            .unwrap_or_else(|| "file".to_owned());
+        let resolved = if is_root {
+            Target::new(&kind, t)
+        } else {
+            base.as_ref().map_or_else(|| Target::new(&kind, t), |b| b.join(&kind, t))
+        };
+        match resolved {
+            Ok(mut target) => {
+                target.optional = optional;
+                targets.push(target);
+            }
+            Err(e) => problems.push(format!("target {t:?}: {e}")),
+        }
+    }
+    (targets, problems)
+}
+
+/// `$text`, `$json` and `$yaml`: replaced by the referenced file, read relative
+/// to the descriptor. Problems are reported; the value is left as it was.
+async fn resolve_placeholders(
+    value: &mut Value,
+    base: &Target,
+    reader: &Reader,
+    problems: &mut Vec<String>,
+) {
+    // Iterative walk: descriptors are shallow but may be hostile.
+    let mut paths: Vec<Vec<PathStep>> = vec![vec![]];
+    while let Some(path) = paths.pop() {
+        let Some(node) = walk(value, &path) else { continue };
+        if portico_catalog_model::validate::is_placeholder(node) {
+            let (op, target) = node
+                .as_object()
+                .and_then(|m| m.iter().next())
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                .unwrap_or_default();
+            match read_placeholder(&op, &target, base, reader).await {
+                Ok(v) => *node = v,
+                Err(e) => problems.push(format!("{op} {target:?}: {e}")),
+            }
+            continue;
+        }
+        match node {
+            Value::Object(map) => {
+                for key in map.keys() {
+                    let mut p = path.clone();
+                    p.push(PathStep::Key(key.clone()));
+                    paths.push(p);
+                }
+            }
+            Value::Array(items) => {
+                for i in 0..items.len() {
+                    let mut p = path.clone();
+                    p.push(PathStep::Index(i));
+                    paths.push(p);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[derive(Clone)]
+enum PathStep {
+    Key(String),
+    Index(usize),
+}
+
+fn walk<'a>(value: &'a mut Value, path: &[PathStep]) -> Option<&'a mut Value> {
+    let mut node = value;
+    for step in path {
+        node = match step {
+            PathStep::Key(k) => node.get_mut(k.as_str())?,
+            PathStep::Index(i) => node.get_mut(*i)?,
+        };
+    }
+    Some(node)
+}
+
+async fn read_placeholder(
+    op: &str,
+    target: &str,
+    base: &Target,
+    reader: &Reader,
+) -> Result<Value, String> {
+    let target = base.join(&base.kind, target).map_err(|e| e.to_string())?;
+    let file = read::read_one(&target, reader).await.map_err(|e| e.to_string())?;
+    match op {
+        "$text" => Ok(Value::String(file.text)),
+        "$json" => serde_json::from_str(&file.text).map_err(|e| format!("invalid JSON: {e}")),
+        _ => {
+            let (docs, errors) = yaml::parse_documents(&file.text);
+            if let Some(e) = errors.first() {
+                return Err(format!("line {}: {}", e.pos.line, e.message));
+            }
+            Ok(docs.into_iter().next().map(|d| d.value).unwrap_or(Value::Null))
+        }
+    }
+}
+
+fn annotate(entity: &mut Value, from: &Target, origin: &str) {
+    let Some(meta) = entity.get_mut("metadata").and_then(Value::as_object_mut) else { return };
+    if !meta.contains_key("namespace") {
+        meta.insert("namespace".into(), Value::String("default".into()));
+    }
+    let annotations = meta.entry("annotations").or_insert_with(|| json!({}));
+    if let Some(map) = annotations.as_object_mut() {
+        map.insert(MANAGED_BY.into(), Value::String(from.key()));
+        map.insert(MANAGED_BY_ORIGIN.into(), Value::String(origin.to_owned()));
+        if from.kind == "url" {
+            let dir = from.target.rsplit_once('/').map_or(from.target.as_str(), |(d, _)| d);
+            map.entry("backstage.io/view-url")
+                .or_insert_with(|| Value::String(from.target.clone()));
+            map.entry("backstage.io/source-location")
+                .or_insert_with(|| Value::String(format!("url:{dir}/")));
+        }
+    }
+}
+
+/// The canonical ref of an entity, if its kind and name are strings.
+pub(crate) fn entity_ref(entity: &Value) -> Option<String> {
+    let kind = entity.get("kind")?.as_str()?;
+    let meta = entity.get("metadata")?;
+    let name = meta.get("name")?.as_str()?;
+    let ns = meta.get("namespace").and_then(Value::as_str).unwrap_or("default");
+    (!kind.is_empty() && !name.is_empty()).then(|| format!("{kind}:{ns}/{name}").to_lowercase())
+}
+
+/// An annotation's value.
+pub(crate) fn annotation(entity: &Value, key: &str) -> Option<String> {
+    entity["metadata"]["annotations"][key].as_str().map(str::to_owned)
+}
+
+/// A `status.items` entry for a processing error.
+pub(crate) fn error_item(message: &str) -> Value {
+    json!({ "type": PROCESSING_ERROR, "level": "error", "message": message, "error": { "name": "InputError", "message": message } })
+}
+
+fn warning_item(message: &str) -> Value {
+    json!({ "type": PROCESSING_ERROR, "level": "warning", "message": message })
+}

@@ -1,0 +1,42 @@
+//! The catalog's server half: ingestion ([`ingest`], [`read`]), the processing
+//! loop ([`engine`]), storage ([`store`], [`query`], [`sql`]) and Backstage's
+//! REST API ([`api`]).
+
+pub(crate) mod api;
+pub(crate) mod engine;
+pub(crate) mod ingest;
+pub(crate) mod query;
+pub(crate) mod read;
+pub(crate) mod sql;
+pub(crate) mod store;
+
+use crate::config::Config;
+use engine::Engine;
+use portico_plugin_api::server::{Backend, ConfigError, PluginContext};
+use serde::Deserialize;
+
+/// The catalog's backend.
+pub(crate) const BACKEND: Backend = Backend::new(router, store::MIGRATIONS).config::<Config>();
+
+/// One `backend.reading.allow` entry.
+#[derive(Debug, Deserialize)]
+struct AllowHost {
+    host: String,
+}
+
+/// The engine for a plugin context (the router and the server functions build the same one).
+pub(crate) fn engine(ctx: &PluginContext) -> Result<Engine, ConfigError> {
+    let config: Config = ctx.config()?;
+    let allow: Vec<AllowHost> = ctx.config.get("backend.reading.allow")?.unwrap_or_default();
+    Ok(Engine::new(ctx.db.clone(), config, allow.into_iter().map(|a| a.host).collect()))
+}
+
+fn router(ctx: &PluginContext) -> Result<axum::Router, ConfigError> {
+    let engine = engine(ctx)?;
+    // The processing loop runs for the life of the server. Routers are built
+    // inside the server's runtime, so spawning here is safe.
+    if tokio::runtime::Handle::try_current().is_ok() {
+        tokio::spawn(engine.clone().run());
+    }
+    Ok(api::router(engine))
+}

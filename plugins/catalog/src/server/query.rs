@@ -1,0 +1,337 @@
+//! Reading the catalog: Backstage's filter language, ordering, paging, field
+//! projection and facets, translated to SQL over the filter index.
+//!
+//! `filter=kind=component,spec.type=service&filter=kind=api`: statements in one
+//! `filter` are ANDed, separate `filter` parameters are ORed; `key` alone means
+//! "has the key"; matching is case-insensitive.
+
+use super::sql::{self, Arg};
+use portico_plugin_api::server::Db;
+use serde_json::Value;
+
+/// `{anyOf: [{allOf: [{key, values?}]}]}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Filter {
+    pub(crate) any_of: Vec<Vec<Statement>>,
+}
+
+/// One `key[=value]` statement; several values for the same key mean "any of them".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Statement {
+    pub(crate) key: String,
+    /// `None`: the key exists.
+    pub(crate) values: Option<Vec<String>>,
+}
+
+/// A bad query parameter, worded as Backstage words it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub(crate) struct QueryError(pub(crate) String);
+
+impl Filter {
+    /// Parses the values of every `filter` parameter.
+    pub(crate) fn parse(params: &[String]) -> Result<Self, QueryError> {
+        let mut any_of = Vec::new();
+        for param in params {
+            let mut all_of: Vec<Statement> = Vec::new();
+            for raw in param.split(',') {
+                let statement = raw.trim();
+                if statement.is_empty() {
+                    continue;
+                }
+                let (key, value) = match statement.split_once('=') {
+                    Some((k, v)) => (k.trim(), Some(v.trim())),
+                    None => (statement, None),
+                };
+                if key.is_empty() || key.len() > 200 || key.contains(char::is_whitespace) {
+                    return Err(QueryError(format!(
+                        "Invalid filter, '{statement}' is not a valid statement"
+                    )));
+                }
+                let key = key.to_lowercase();
+                match all_of.iter_mut().find(|s| s.key == key) {
+                    Some(existing) => match (&mut existing.values, value) {
+                        (Some(vs), Some(v)) => vs.push(v.to_lowercase()),
+                        (slot @ None, Some(v)) => *slot = Some(vec![v.to_lowercase()]),
+                        (_, None) => {}
+                    },
+                    None => all_of
+                        .push(Statement { key, values: value.map(|v| vec![v.to_lowercase()]) }),
+                }
+            }
+            if !all_of.is_empty() {
+                any_of.push(all_of);
+            }
+        }
+        Ok(Self { any_of })
+    }
+
+    /// Adds `AND`-ed statements to every alternative (used by the UI's fixed filters).
+    pub(crate) fn and(mut self, extra: Vec<Statement>) -> Self {
+        if extra.is_empty() {
+            return self;
+        }
+        if self.any_of.is_empty() {
+            self.any_of.push(extra);
+        } else {
+            for all in &mut self.any_of {
+                all.extend(extra.iter().cloned());
+            }
+        }
+        self
+    }
+
+    /// SQL condition on `e` (catalog_entities), appending its arguments.
+    fn sql(&self, args: &mut Vec<Arg>) -> Option<String> {
+        if self.any_of.is_empty() {
+            return None;
+        }
+        let alternatives: Vec<String> = self
+            .any_of
+            .iter()
+            .map(|all| {
+                let parts: Vec<String> = all.iter().map(|s| statement_sql(s, args)).collect();
+                format!("({})", parts.join(" AND "))
+            })
+            .collect();
+        Some(format!("({})", alternatives.join(" OR ")))
+    }
+}
+
+fn statement_sql(s: &Statement, args: &mut Vec<Arg>) -> String {
+    args.push(Arg::from(&s.key));
+    let key = format!("${}", args.len());
+    match &s.values {
+        None => {
+            format!("e.entity_ref IN (SELECT entity_ref FROM catalog_search WHERE key = {key})")
+        }
+        Some(values) => {
+            let start = args.len();
+            args.extend(values.iter().map(Arg::from));
+            format!(
+                "e.entity_ref IN (SELECT entity_ref FROM catalog_search WHERE key = {key} AND value IN ({}))",
+                sql::placeholders(start, values.len())
+            )
+        }
+    }
+}
+
+/// A sort key: dotted field and direction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Order {
+    pub(crate) field: String,
+    pub(crate) descending: bool,
+}
+
+/// A full-text filter: a case-insensitive substring over some (or all) indexed fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct FullText {
+    pub(crate) term: String,
+    pub(crate) fields: Vec<String>,
+}
+
+/// One listing request.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Listing {
+    pub(crate) filter: Filter,
+    pub(crate) full_text: Option<FullText>,
+    pub(crate) order: Vec<Order>,
+    pub(crate) offset: u64,
+    pub(crate) limit: Option<u64>,
+}
+
+fn order_expr(field: &str, args: &mut Vec<Arg>) -> String {
+    match field.to_lowercase().as_str() {
+        "metadata.uid" => "e.uid".into(),
+        "kind" => "e.kind".into(),
+        "metadata.namespace" => "e.namespace".into(),
+        "metadata.name" => "e.name".into(),
+        other => {
+            args.push(Arg::from(other));
+            format!(
+                "(SELECT MIN(s.value) FROM catalog_search s WHERE s.entity_ref = e.entity_ref AND s.key = ${})",
+                args.len()
+            )
+        }
+    }
+}
+
+fn where_clause(listing: &Listing, args: &mut Vec<Arg>) -> String {
+    let mut conditions = Vec::new();
+    if let Some(f) = listing.filter.sql(args) {
+        conditions.push(f);
+    }
+    if let Some(ft) = &listing.full_text {
+        let escaped =
+            ft.term.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        args.push(Arg::Text(format!("%{escaped}%")));
+        let like = format!("${}", args.len());
+        let fields = if ft.fields.is_empty() {
+            String::new()
+        } else {
+            let start = args.len();
+            args.extend(ft.fields.iter().map(|f| Arg::Text(f.to_lowercase())));
+            format!(" AND key IN ({})", sql::placeholders(start, ft.fields.len()))
+        };
+        conditions.push(format!("e.entity_ref IN (SELECT entity_ref FROM catalog_search WHERE value LIKE {like} ESCAPE '\\'{fields})"));
+    }
+    if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conditions.join(" AND "))
+    }
+}
+
+/// The stitched entities a listing selects, in order.
+pub(crate) async fn list(db: &Db, listing: &Listing) -> Result<Vec<Value>, sqlx::Error> {
+    let mut args = Vec::new();
+    let mut sql =
+        format!("SELECT e.final FROM catalog_entities e{}", where_clause(listing, &mut args));
+    let mut orders: Vec<String> = listing
+        .order
+        .iter()
+        .map(|o| {
+            format!(
+                "{} {}",
+                order_expr(&o.field, &mut args),
+                if o.descending { "DESC" } else { "ASC" }
+            )
+        })
+        .collect();
+    orders.push("e.entity_ref ASC".into());
+    sql.push_str(&format!(" ORDER BY {}", orders.join(", ")));
+    if listing.limit.is_some() || listing.offset > 0 {
+        // SQLite needs a LIMIT before any OFFSET; "no limit" is the largest one.
+        let limit = listing.limit.map_or(i64::MAX, |l| l.min(i64::MAX as u64) as i64);
+        args.push(Arg::Int(limit));
+        sql.push_str(&format!(" LIMIT ${}", args.len()));
+        args.push(Arg::Int(listing.offset.min(i64::MAX as u64) as i64));
+        sql.push_str(&format!(" OFFSET ${}", args.len()));
+    }
+    let rows = sql::rows(db, &sql, &args).await?;
+    Ok(rows.iter().filter_map(|r| serde_json::from_str(&r.text(0)?).ok()).collect())
+}
+
+/// How many entities a listing's filter selects (ignoring paging).
+pub(crate) async fn count(db: &Db, listing: &Listing) -> Result<i64, sqlx::Error> {
+    let mut args = Vec::new();
+    let sql =
+        format!("SELECT COUNT(*) FROM catalog_entities e{}", where_clause(listing, &mut args));
+    Ok(sql::rows(db, &sql, &args).await?.first().map_or(0, |r| r.int(0)))
+}
+
+/// One entity by canonical ref.
+pub(crate) async fn by_ref(db: &Db, entity_ref: &str) -> Result<Option<Value>, sqlx::Error> {
+    let rows = sql::rows(
+        db,
+        "SELECT final FROM catalog_entities WHERE entity_ref = $1",
+        &[entity_ref.to_lowercase().into()],
+    )
+    .await?;
+    Ok(rows.first().and_then(|r| serde_json::from_str(&r.text(0)?).ok()))
+}
+
+/// One entity by uid.
+pub(crate) async fn by_uid(db: &Db, uid: &str) -> Result<Option<(String, Value)>, sqlx::Error> {
+    let rows = sql::rows(
+        db,
+        "SELECT entity_ref, final FROM catalog_entities WHERE uid = $1",
+        &[uid.into()],
+    )
+    .await?;
+    Ok(rows.first().and_then(|r| Some((r.text(0)?, serde_json::from_str(&r.text(1)?).ok()?))))
+}
+
+/// Several entities by ref, in the order asked (missing ones are `None`).
+pub(crate) async fn by_refs(db: &Db, refs: &[String]) -> Result<Vec<Option<Value>>, sqlx::Error> {
+    let mut found = std::collections::HashMap::new();
+    let lower: Vec<String> = refs.iter().map(|r| r.to_lowercase()).collect();
+    for chunk in lower.chunks(500) {
+        let sql = format!(
+            "SELECT entity_ref, final FROM catalog_entities WHERE entity_ref IN ({})",
+            sql::placeholders(0, chunk.len())
+        );
+        let args: Vec<Arg> = chunk.iter().map(Arg::from).collect();
+        for r in sql::rows(db, &sql, &args).await? {
+            if let (Some(k), Some(v)) = (r.text(0), r.text(1)) {
+                found.insert(k, v);
+            }
+        }
+    }
+    Ok(lower.iter().map(|r| found.get(r).and_then(|v| serde_json::from_str(v).ok())).collect())
+}
+
+/// Value counts of one facet over the entities a filter selects (values in original case).
+pub(crate) async fn facet(
+    db: &Db,
+    facet: &str,
+    listing: &Listing,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let mut args = vec![Arg::Text(facet.to_lowercase())];
+    let filter = where_clause(listing, &mut args);
+    let filter = if filter.is_empty() {
+        String::new()
+    } else {
+        format!(" AND s.entity_ref IN (SELECT e.entity_ref FROM catalog_entities e{filter})")
+    };
+    let sql = format!(
+        "SELECT MIN(s.original), COUNT(DISTINCT s.entity_ref) FROM catalog_search s WHERE s.key = $1 AND s.value IS NOT NULL{filter} GROUP BY s.value ORDER BY MIN(s.original)"
+    );
+    let rows = sql::rows(db, &sql, &args).await?;
+    Ok(rows.iter().map(|r| (r.text(0).unwrap_or_default(), r.int(1))).collect())
+}
+
+/// Keeps only the given dotted paths of an entity (`fields=kind,metadata.name`).
+pub(crate) fn project(entity: &Value, fields: &[String]) -> Value {
+    if fields.is_empty() {
+        return entity.clone();
+    }
+    let mut out = Value::Object(Default::default());
+    for field in fields {
+        let parts: Vec<&str> = field.split('.').collect();
+        let mut src = entity;
+        let mut found = true;
+        for p in &parts {
+            match src.get(*p) {
+                Some(v) => src = v,
+                None => {
+                    found = false;
+                    break;
+                }
+            }
+        }
+        if !found {
+            continue;
+        }
+        let mut dst = &mut out;
+        for (i, p) in parts.iter().enumerate() {
+            let Some(map) = dst.as_object_mut() else { break };
+            if i == parts.len() - 1 {
+                map.insert((*p).to_owned(), src.clone());
+                break;
+            }
+            dst = map.entry((*p).to_owned()).or_insert_with(|| Value::Object(Default::default()));
+        }
+    }
+    out
+}
+
+/// Validates `fields` values: dotted paths, no array indexing.
+pub(crate) fn parse_fields(params: &[String]) -> Result<Vec<String>, QueryError> {
+    let mut out = Vec::new();
+    for p in params {
+        for f in p.split(',') {
+            let f = f.trim();
+            if f.is_empty() {
+                continue;
+            }
+            if f.contains('[') || f.contains(']') || f.split('.').any(str::is_empty) {
+                return Err(QueryError(format!(
+                    "Invalid field \"{f}\"; fields are dotted paths such as metadata.name"
+                )));
+            }
+            out.push(f.to_owned());
+        }
+    }
+    Ok(out)
+}

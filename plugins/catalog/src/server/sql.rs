@@ -1,0 +1,200 @@
+//! A thin layer over sqlx so each catalog query is written once for SQLite and
+//! PostgreSQL: text and integer arguments, rows of text/integer cells.
+//!
+//! Placeholders are `$1, $2, …` in order of first appearance (SQLite numbers
+//! `$N` parameters by first appearance; PostgreSQL by N: ascending order makes
+//! both agree). Columns are TEXT or BIGINT only.
+
+use portico_plugin_api::server::Db;
+use sqlx::Row as _;
+
+/// A bound argument.
+#[derive(Debug, Clone)]
+pub(crate) enum Arg {
+    Text(String),
+    Int(i64),
+    Null,
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Self {
+        Arg::Text(s.to_owned())
+    }
+}
+impl From<String> for Arg {
+    fn from(s: String) -> Self {
+        Arg::Text(s)
+    }
+}
+impl From<&String> for Arg {
+    fn from(s: &String) -> Self {
+        Arg::Text(s.clone())
+    }
+}
+impl From<i64> for Arg {
+    fn from(i: i64) -> Self {
+        Arg::Int(i)
+    }
+}
+impl From<Option<String>> for Arg {
+    fn from(s: Option<String>) -> Self {
+        s.map_or(Arg::Null, Arg::Text)
+    }
+}
+
+/// One cell of a result row.
+#[derive(Debug, Clone)]
+pub(crate) enum Cell {
+    Text(String),
+    Int(i64),
+    Null,
+}
+
+/// One result row.
+#[derive(Debug, Clone)]
+pub(crate) struct Row(Vec<Cell>);
+
+impl Row {
+    /// Column `i` as text (integers are formatted).
+    pub(crate) fn text(&self, i: usize) -> Option<String> {
+        match self.0.get(i)? {
+            Cell::Text(s) => Some(s.clone()),
+            Cell::Int(n) => Some(n.to_string()),
+            Cell::Null => None,
+        }
+    }
+
+    /// Column `i` as an integer (0 when null or not a number).
+    pub(crate) fn int(&self, i: usize) -> i64 {
+        match self.0.get(i) {
+            Some(Cell::Int(n)) => *n,
+            Some(Cell::Text(s)) => s.parse().unwrap_or(0),
+            _ => 0,
+        }
+    }
+}
+
+macro_rules! bind_all {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                Arg::Text(s) => q.bind(s.clone()),
+                Arg::Int(i) => q.bind(*i),
+                Arg::Null => q.bind(None::<String>),
+            };
+        }
+        q
+    }};
+}
+
+fn cells_sqlite(row: &sqlx::sqlite::SqliteRow) -> Row {
+    Row((0..row.columns().len())
+        .map(|i| {
+            if let Ok(Some(s)) = row.try_get::<Option<String>, _>(i) {
+                Cell::Text(s)
+            } else if let Ok(Some(n)) = row.try_get::<Option<i64>, _>(i) {
+                Cell::Int(n)
+            } else {
+                Cell::Null
+            }
+        })
+        .collect())
+}
+
+fn cells_pg(row: &sqlx::postgres::PgRow) -> Row {
+    Row((0..row.columns().len())
+        .map(|i| {
+            if let Ok(Some(s)) = row.try_get::<Option<String>, _>(i) {
+                Cell::Text(s)
+            } else if let Ok(Some(n)) = row.try_get::<Option<i64>, _>(i) {
+                Cell::Int(n)
+            } else {
+                Cell::Null
+            }
+        })
+        .collect())
+}
+
+/// A transaction on either engine.
+pub(crate) enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Tx {
+    /// Begins a transaction. SQLite takes the write lock at once (`BEGIN
+    /// IMMEDIATE` semantics via a no-op write would be cleaner; sqlx begins
+    /// deferred, and the first write upgrades it).
+    pub(crate) async fn begin(db: &Db) -> Result<Self, sqlx::Error> {
+        match db {
+            Db::Sqlite(p) => Ok(Tx::Sqlite(p.begin().await?)),
+            Db::Postgres(p) => Ok(Tx::Postgres(p.begin().await?)),
+            _ => Err(sqlx::Error::Configuration("unsupported database".into())),
+        }
+    }
+
+    /// Runs a statement; returns rows affected.
+    pub(crate) async fn execute(&mut self, sql: &str, args: &[Arg]) -> Result<u64, sqlx::Error> {
+        match self {
+            Tx::Sqlite(tx) => {
+                Ok(bind_all!(sqlx::query(sql), args).execute(&mut **tx).await?.rows_affected())
+            }
+            Tx::Postgres(tx) => {
+                Ok(bind_all!(sqlx::query(sql), args).execute(&mut **tx).await?.rows_affected())
+            }
+        }
+    }
+
+    /// Runs a query; returns its rows.
+    pub(crate) async fn rows(&mut self, sql: &str, args: &[Arg]) -> Result<Vec<Row>, sqlx::Error> {
+        match self {
+            Tx::Sqlite(tx) => Ok(bind_all!(sqlx::query(sql), args)
+                .fetch_all(&mut **tx)
+                .await?
+                .iter()
+                .map(cells_sqlite)
+                .collect()),
+            Tx::Postgres(tx) => Ok(bind_all!(sqlx::query(sql), args)
+                .fetch_all(&mut **tx)
+                .await?
+                .iter()
+                .map(cells_pg)
+                .collect()),
+        }
+    }
+
+    /// Commits.
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await,
+            Tx::Postgres(tx) => tx.commit().await,
+        }
+    }
+}
+
+/// Runs a read query on the pool.
+pub(crate) async fn rows(db: &Db, sql: &str, args: &[Arg]) -> Result<Vec<Row>, sqlx::Error> {
+    match db {
+        Db::Sqlite(p) => Ok(bind_all!(sqlx::query(sql), args)
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(cells_sqlite)
+            .collect()),
+        Db::Postgres(p) => {
+            Ok(bind_all!(sqlx::query(sql), args).fetch_all(p).await?.iter().map(cells_pg).collect())
+        }
+        _ => Err(sqlx::Error::Configuration("unsupported database".into())),
+    }
+}
+
+/// `$a, $b, …` for `n` placeholders starting after `used` ones.
+pub(crate) fn placeholders(used: usize, n: usize) -> String {
+    (used + 1..=used + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// A multi-row `VALUES` list: `($1, $2), ($3, $4)` for `rows` rows of `cols` columns.
+pub(crate) fn values_list(rows: usize, cols: usize) -> String {
+    (0..rows).map(|r| format!("({})", placeholders(r * cols, cols))).collect::<Vec<_>>().join(", ")
+}

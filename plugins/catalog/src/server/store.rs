@@ -1,0 +1,634 @@
+//! Storage: entities, relations, the filter index and locations, on SQLite or
+//! PostgreSQL, every change in one transaction (a crash mid-refresh leaves the
+//! previous state whole).
+//!
+//! `catalog_entities` holds each entity as processed and as stitched (`final`,
+//! what the API serves). `catalog_relations` holds every edge with the entity
+//! whose spec emitted it, so re-processing one entity replaces exactly its
+//! edges. `catalog_search` is Backstage's "search table": one row per
+//! (entity, dotted key, value), lower-cased, which filters and facets read.
+
+use super::ingest::{self, Emitted, Outcome};
+use super::sql::{Arg, Tx, placeholders, values_list};
+use crate::config::OrphanStrategy;
+use portico_catalog_model::relations;
+use portico_plugin_api::server::{Db, Migration};
+use serde_json::{Value, json};
+use std::collections::{HashMap, HashSet};
+
+/// The catalog's schema.
+pub(crate) const MIGRATIONS: &[Migration] = &[Migration::new(1, "catalog tables", SCHEMA, SCHEMA)];
+
+const SCHEMA: &str = "
+CREATE TABLE catalog_locations (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    target TEXT NOT NULL,
+    source TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX catalog_locations_target ON catalog_locations (type, target);
+CREATE TABLE catalog_entities (
+    entity_ref TEXT PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    namespace TEXT NOT NULL,
+    name TEXT NOT NULL,
+    root_id TEXT,
+    parent_ref TEXT,
+    processed TEXT NOT NULL,
+    errors TEXT NOT NULL,
+    final TEXT NOT NULL,
+    etag TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX catalog_entities_root ON catalog_entities (root_id);
+CREATE INDEX catalog_entities_parent ON catalog_entities (parent_ref);
+CREATE INDEX catalog_entities_name ON catalog_entities (name);
+CREATE TABLE catalog_relations (
+    originating_ref TEXT NOT NULL,
+    source_ref TEXT NOT NULL,
+    type TEXT NOT NULL,
+    target_ref TEXT NOT NULL
+);
+CREATE INDEX catalog_relations_origin ON catalog_relations (originating_ref);
+CREATE INDEX catalog_relations_source ON catalog_relations (source_ref);
+CREATE TABLE catalog_search (
+    entity_ref TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT,
+    original TEXT
+);
+CREATE INDEX catalog_search_key_value ON catalog_search (key, value, entity_ref);
+CREATE INDEX catalog_search_ref ON catalog_search (entity_ref);
+";
+
+/// Rows per multi-row INSERT (each row binds at most 12 values).
+const BATCH: usize = 400;
+/// Refs per `IN (…)` list.
+const IN_CHUNK: usize = 500;
+/// Values longer than this are not indexed for filtering (as in Backstage).
+const MAX_INDEXED_VALUE: usize = 200;
+
+/// Storage errors: database failures only (bad input is rejected before here).
+pub(crate) type Result<T> = std::result::Result<T, sqlx::Error>;
+
+/// A registered location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Location {
+    pub(crate) id: String,
+    pub(crate) kind: String,
+    pub(crate) target: String,
+    /// `config` or `api`.
+    pub(crate) source: String,
+}
+
+fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Every registered location.
+pub(crate) async fn locations(db: &Db) -> Result<Vec<Location>> {
+    let rows = super::sql::rows(
+        db,
+        "SELECT id, type, target, source FROM catalog_locations ORDER BY created_at, id",
+        &[],
+    )
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Location {
+            id: r.text(0).unwrap_or_default(),
+            kind: r.text(1).unwrap_or_default(),
+            target: r.text(2).unwrap_or_default(),
+            source: r.text(3).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// Adds a location; `None` when the same type and target is already registered.
+pub(crate) async fn add_location(
+    db: &Db,
+    kind: &str,
+    target: &str,
+    source: &str,
+) -> Result<Option<Location>> {
+    let id = uuid::Uuid::new_v4().to_string();
+    let mut tx = Tx::begin(db).await?;
+    let existing = tx
+        .rows(
+            "SELECT id FROM catalog_locations WHERE type = $1 AND target = $2",
+            &[kind.into(), target.into()],
+        )
+        .await?;
+    if !existing.is_empty() {
+        return Ok(None);
+    }
+    tx.execute(
+        "INSERT INTO catalog_locations (id, type, target, source, created_at) VALUES ($1, $2, $3, $4, $5)",
+        &[id.clone().into(), kind.into(), target.into(), source.into(), now().into()],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(Location {
+        id,
+        kind: kind.to_owned(),
+        target: target.to_owned(),
+        source: source.to_owned(),
+    }))
+}
+
+/// Deletes a location and, eagerly, every entity only it provided.
+pub(crate) async fn delete_location(db: &Db, id: &str) -> Result<bool> {
+    let mut tx = Tx::begin(db).await?;
+    let n = tx.execute("DELETE FROM catalog_locations WHERE id = $1", &[id.into()]).await?;
+    if n == 0 {
+        return Ok(false);
+    }
+    let refs: Vec<String> = tx
+        .rows("SELECT entity_ref FROM catalog_entities WHERE root_id = $1", &[id.into()])
+        .await?
+        .iter()
+        .filter_map(|r| r.text(0))
+        .collect();
+    let mut affected = delete_entities(&mut tx, &refs).await?;
+    for r in &refs {
+        affected.remove(r);
+    }
+    stitch(&mut tx, &affected.into_iter().collect::<Vec<_>>()).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// What storing one root's outcome changed.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Applied {
+    pub(crate) written: usize,
+    pub(crate) orphaned: usize,
+    pub(crate) deleted: usize,
+    pub(crate) conflicts: usize,
+}
+
+/// Stores what reading one root location produced, in one transaction:
+/// upserts, conflicts, orphans, relations and stitching.
+pub(crate) async fn apply(
+    db: &Db,
+    root_id: &str,
+    mut outcome: Outcome,
+    orphans: OrphanStrategy,
+) -> Result<Applied> {
+    let mut applied = Applied::default();
+    let mut tx = Tx::begin(db).await?;
+
+    // What this root owned before.
+    let existing: HashMap<String, (String, String, Option<String>)> = tx
+        .rows("SELECT entity_ref, processed, errors, parent_ref FROM catalog_entities WHERE root_id = $1", &[root_id.into()])
+        .await?
+        .into_iter()
+        .map(|r| (r.text(0).unwrap_or_default(), (r.text(1).unwrap_or_default(), r.text(2).unwrap_or_default(), r.text(3))))
+        .collect();
+
+    // Entities another root already provides: a conflict, reported and skipped.
+    let emitted_refs: Vec<String> = outcome
+        .emitted
+        .iter()
+        .map(|e| e.entity_ref.clone())
+        .filter(|r| !existing.contains_key(r))
+        .collect();
+    let mut owned_elsewhere: HashMap<String, String> = HashMap::new();
+    for chunk in emitted_refs.chunks(IN_CHUNK) {
+        let sql = format!(
+            "SELECT entity_ref, processed FROM catalog_entities WHERE root_id IS NOT NULL AND entity_ref IN ({})",
+            placeholders(0, chunk.len())
+        );
+        let args: Vec<Arg> = chunk.iter().map(Arg::from).collect();
+        for row in tx.rows(&sql, &args).await? {
+            let processed: Value =
+                serde_json::from_str(&row.text(1).unwrap_or_default()).unwrap_or(Value::Null);
+            let from = ingest::annotation(&processed, ingest::MANAGED_BY)
+                .unwrap_or_else(|| "another location".into());
+            owned_elsewhere.insert(row.text(0).unwrap_or_default(), from);
+        }
+    }
+    if !owned_elsewhere.is_empty() {
+        let mut conflicts: Vec<(Option<String>, String)> = Vec::new();
+        outcome.emitted.retain(|e| match owned_elsewhere.get(&e.entity_ref) {
+            Some(from) => {
+                conflicts.push((e.parent_ref.clone(), format!("conflict: {} is already provided by {from}; this location's copy is ignored", e.entity_ref)));
+                false
+            }
+            None => true,
+        });
+        applied.conflicts = conflicts.len();
+        for (parent, message) in conflicts {
+            if let Some(p) =
+                outcome.emitted.iter_mut().find(|e| Some(&e.entity_ref) == parent.as_ref())
+            {
+                p.errors.push(ingest::error_item(&message));
+            }
+        }
+    }
+
+    // Entities kept although not read: children of locations that failed to
+    // read, and entities whose new version is invalid (they keep the error).
+    let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (r, (_, _, parent)) in &existing {
+        if let Some(p) = parent {
+            children.entry(p.as_str()).or_default().push(r.as_str());
+        }
+    }
+    let mut retained: HashSet<String> = HashSet::new();
+    let mut stack: Vec<&str> = outcome.failed_locations.iter().map(String::as_str).collect();
+    while let Some(p) = stack.pop() {
+        for c in children.get(p).into_iter().flatten() {
+            if retained.insert((*c).to_owned()) {
+                stack.push(c);
+            }
+        }
+    }
+    let emitted_set: HashSet<&str> =
+        outcome.emitted.iter().map(|e| e.entity_ref.as_str()).collect();
+    let mut error_updates: Vec<(String, String)> = Vec::new();
+    for (r, items) in &outcome.failed_entities {
+        if existing.contains_key(r) && !emitted_set.contains(r.as_str()) {
+            retained.insert(r.clone());
+            error_updates.push((r.clone(), serde_json::to_string(items).unwrap_or_default()));
+        }
+    }
+
+    // Upserts: only what changed.
+    let stamp = now();
+    let mut changed: Vec<&Emitted> = Vec::new();
+    for e in &outcome.emitted {
+        let processed = serde_json::to_string(&e.entity).unwrap_or_default();
+        let errors = serde_json::to_string(&e.errors).unwrap_or_default();
+        match existing.get(&e.entity_ref) {
+            Some((p, er, parent))
+                if *p == processed && *er == errors && *parent == e.parent_ref => {}
+            _ => changed.push(e),
+        }
+    }
+    for batch in changed.chunks(BATCH) {
+        let mut args: Vec<Arg> = Vec::with_capacity(batch.len() * 10);
+        for e in batch {
+            let (kind, namespace, name) = split_ref(&e.entity_ref);
+            args.extend([
+                Arg::from(&e.entity_ref),
+                uuid::Uuid::new_v4().to_string().into(),
+                kind.into(),
+                namespace.into(),
+                name.into(),
+                root_id.into(),
+                e.parent_ref.clone().into(),
+                serde_json::to_string(&e.entity).unwrap_or_default().into(),
+                serde_json::to_string(&e.errors).unwrap_or_default().into(),
+                stamp.clone().into(),
+            ]);
+        }
+        let tuples: Vec<String> =
+            (0..batch.len()).map(|r| format!("({}, '', '')", placeholders(r * 10, 10))).collect();
+        let sql = format!(
+            "INSERT INTO catalog_entities (entity_ref, uid, kind, namespace, name, root_id, parent_ref, processed, errors, updated_at, final, etag) \
+             VALUES {} \
+             ON CONFLICT (entity_ref) DO UPDATE SET root_id = excluded.root_id, parent_ref = excluded.parent_ref, \
+             processed = excluded.processed, errors = excluded.errors, updated_at = excluded.updated_at",
+            tuples.join(", ")
+        );
+        tx.execute(&sql, &args).await?;
+    }
+    applied.written = changed.len();
+    for (r, errors) in &error_updates {
+        tx.execute(
+            "UPDATE catalog_entities SET errors = $1, updated_at = $2 WHERE entity_ref = $3",
+            &[errors.into(), stamp.clone().into(), r.into()],
+        )
+        .await?;
+    }
+
+    // Gone from this root: orphan or delete.
+    let gone: Vec<String> = existing
+        .keys()
+        .filter(|r| !emitted_set.contains(r.as_str()) && !retained.contains(*r))
+        .cloned()
+        .collect();
+    let mut affected: HashSet<String> = changed.iter().map(|e| e.entity_ref.clone()).collect();
+    affected.extend(error_updates.iter().map(|(r, _)| r.clone()));
+    match orphans {
+        OrphanStrategy::Keep => {
+            for chunk in gone.chunks(IN_CHUNK) {
+                let sql = format!(
+                    "UPDATE catalog_entities SET root_id = NULL, parent_ref = NULL WHERE entity_ref IN ({})",
+                    placeholders(0, chunk.len())
+                );
+                let args: Vec<Arg> = chunk.iter().map(Arg::from).collect();
+                tx.execute(&sql, &args).await?;
+            }
+            applied.orphaned = gone.len();
+            affected.extend(gone.iter().cloned());
+        }
+        OrphanStrategy::Delete => {
+            affected.extend(delete_entities(&mut tx, &gone).await?);
+            for r in &gone {
+                affected.remove(r);
+            }
+            applied.deleted = gone.len();
+        }
+    }
+
+    // Relations of the changed entities: replace their edges.
+    let changed_refs: Vec<String> = changed.iter().map(|e| e.entity_ref.clone()).collect();
+    affected.extend(
+        replace_relations(&mut tx, &changed_refs, changed.iter().map(|e| &e.entity)).await?,
+    );
+
+    let affected: Vec<String> = affected.into_iter().collect();
+    stitch(&mut tx, &affected).await?;
+    tx.commit().await?;
+    Ok(applied)
+}
+
+fn split_ref(r: &str) -> (String, String, String) {
+    let (kind, rest) = r.split_once(':').unwrap_or(("", r));
+    let (ns, name) = rest.split_once('/').unwrap_or(("default", rest));
+    (kind.to_owned(), ns.to_owned(), name.to_owned())
+}
+
+/// Replaces the edges the given entities emit; returns every entity whose
+/// stitched relations may have changed (both ends of old and new edges).
+async fn replace_relations<'a>(
+    tx: &mut Tx,
+    refs: &[String],
+    entities: impl Iterator<Item = &'a Value>,
+) -> Result<HashSet<String>> {
+    let mut affected = HashSet::new();
+    for chunk in refs.chunks(IN_CHUNK) {
+        let list = placeholders(0, chunk.len());
+        let args: Vec<Arg> = chunk.iter().map(Arg::from).collect();
+        for row in tx.rows(&format!("SELECT DISTINCT source_ref FROM catalog_relations WHERE originating_ref IN ({list})"), &args).await? {
+            affected.extend(row.text(0));
+        }
+        tx.execute(
+            &format!("DELETE FROM catalog_relations WHERE originating_ref IN ({list})"),
+            &args,
+        )
+        .await?;
+    }
+    let mut rows: Vec<[String; 4]> = Vec::new();
+    for entity in entities {
+        let Some(origin) = ingest::entity_ref(entity) else { continue };
+        for edge in relations::emitted(entity) {
+            affected.insert(edge.source.clone());
+            rows.push([origin.clone(), edge.source, edge.kind.to_owned(), edge.target]);
+        }
+    }
+    for batch in rows.chunks(BATCH) {
+        let args: Vec<Arg> = batch.iter().flat_map(|r| r.iter().map(Arg::from)).collect();
+        let sql = format!(
+            "INSERT INTO catalog_relations (originating_ref, source_ref, type, target_ref) VALUES {}",
+            values_list(batch.len(), 4)
+        );
+        tx.execute(&sql, &args).await?;
+    }
+    Ok(affected)
+}
+
+/// Deletes entities (`DELETE /entities/by-uid`); returns the other entities to restitch.
+pub(crate) async fn delete_refs(tx: &mut Tx, refs: &[String]) -> Result<Vec<String>> {
+    let mut affected = delete_entities(tx, refs).await?;
+    for r in refs {
+        affected.remove(r);
+    }
+    Ok(affected.into_iter().collect())
+}
+
+/// Deletes entities with their edges and index rows; returns the other ends to restitch.
+async fn delete_entities(tx: &mut Tx, refs: &[String]) -> Result<HashSet<String>> {
+    let affected = replace_relations(tx, refs, std::iter::empty()).await?;
+    for chunk in refs.chunks(IN_CHUNK) {
+        let list = placeholders(0, chunk.len());
+        let args: Vec<Arg> = chunk.iter().map(Arg::from).collect();
+        tx.execute(&format!("DELETE FROM catalog_entities WHERE entity_ref IN ({list})"), &args)
+            .await?;
+        tx.execute(&format!("DELETE FROM catalog_search WHERE entity_ref IN ({list})"), &args)
+            .await?;
+    }
+    Ok(affected)
+}
+
+/// Recomputes the served form of these entities (those that exist): relations
+/// from both sides, status, orphan annotation, uid and etag; then their index rows.
+pub(crate) async fn stitch(tx: &mut Tx, refs: &[String]) -> Result<usize> {
+    let mut written = 0;
+    for chunk in refs.chunks(IN_CHUNK) {
+        let list = placeholders(0, chunk.len());
+        let args: Vec<Arg> = chunk.iter().map(Arg::from).collect();
+        let rows = tx
+            .rows(&format!("SELECT entity_ref, uid, processed, errors, root_id, etag FROM catalog_entities WHERE entity_ref IN ({list})"), &args)
+            .await?;
+        if rows.is_empty() {
+            continue;
+        }
+        let mut edges: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for row in tx.rows(&format!("SELECT DISTINCT source_ref, type, target_ref FROM catalog_relations WHERE source_ref IN ({list})"), &args).await? {
+            edges.entry(row.text(0).unwrap_or_default()).or_default().push((row.text(1).unwrap_or_default(), row.text(2).unwrap_or_default()));
+        }
+        let mut updates: Vec<(String, String, String)> = Vec::new();
+        let mut search: Vec<[Arg; 4]> = Vec::new();
+        for row in rows {
+            let entity_ref = row.text(0).unwrap_or_default();
+            let uid = row.text(1).unwrap_or_default();
+            let processed: Value =
+                serde_json::from_str(&row.text(2).unwrap_or_default()).unwrap_or(Value::Null);
+            let errors: Value =
+                serde_json::from_str(&row.text(3).unwrap_or_default()).unwrap_or(json!([]));
+            let orphan = row.text(4).is_none();
+            let mut rels = edges.remove(&entity_ref).unwrap_or_default();
+            rels.sort();
+            let (final_entity, etag) = compose(processed, &uid, orphan, &rels, errors);
+            if row.text(5).as_deref() == Some(etag.as_str()) {
+                continue;
+            }
+            for (key, value, original) in search_rows(&final_entity) {
+                search.push([Arg::from(&entity_ref), key.into(), value.into(), original.into()]);
+            }
+            updates.push((
+                entity_ref,
+                serde_json::to_string(&final_entity).unwrap_or_default(),
+                etag,
+            ));
+        }
+        if updates.is_empty() {
+            continue;
+        }
+        let changed: Vec<Arg> = updates.iter().map(|u| Arg::from(&u.0)).collect();
+        tx.execute(
+            &format!(
+                "DELETE FROM catalog_search WHERE entity_ref IN ({})",
+                placeholders(0, changed.len())
+            ),
+            &changed,
+        )
+        .await?;
+        for (r, final_json, etag) in &updates {
+            tx.execute(
+                "UPDATE catalog_entities SET final = $1, etag = $2 WHERE entity_ref = $3",
+                &[final_json.into(), etag.into(), r.into()],
+            )
+            .await?;
+        }
+        for batch in search.chunks(BATCH) {
+            let args: Vec<Arg> = batch.iter().flat_map(|r| r.iter().cloned()).collect();
+            tx.execute(
+                &format!(
+                    "INSERT INTO catalog_search (entity_ref, key, value, original) VALUES {}",
+                    values_list(batch.len(), 4)
+                ),
+                &args,
+            )
+            .await?;
+        }
+        written += updates.len();
+    }
+    Ok(written)
+}
+
+/// The served entity and its etag.
+fn compose(
+    mut entity: Value,
+    uid: &str,
+    orphan: bool,
+    rels: &[(String, String)],
+    errors: Value,
+) -> (Value, String) {
+    use sha2::Digest;
+    if let Some(meta) = entity.get_mut("metadata").and_then(Value::as_object_mut) {
+        meta.insert("uid".into(), Value::String(uid.to_owned()));
+        if orphan {
+            let annotations = meta.entry("annotations").or_insert_with(|| json!({}));
+            if let Some(a) = annotations.as_object_mut() {
+                a.insert(ingest::ORPHAN.into(), Value::String("true".into()));
+            }
+        }
+    }
+    if let Some(root) = entity.as_object_mut() {
+        let relations: Vec<Value> =
+            rels.iter().map(|(t, target)| json!({ "type": t, "targetRef": target })).collect();
+        root.insert("relations".into(), Value::Array(relations));
+        if errors.as_array().is_some_and(|a| !a.is_empty()) {
+            root.insert("status".into(), json!({ "items": errors }));
+        }
+    }
+    let digest =
+        sha2::Sha256::digest(serde_json::to_string(&entity).unwrap_or_default().as_bytes());
+    let etag = hex::encode(&digest[..16]);
+    if let Some(meta) = entity.get_mut("metadata").and_then(Value::as_object_mut) {
+        meta.insert("etag".into(), Value::String(etag.clone()));
+    }
+    (entity, etag)
+}
+
+/// The filter-index rows of an entity: (lower-case dotted key, lower-case value, original value).
+pub(crate) fn search_rows(entity: &Value) -> Vec<(String, Option<String>, Option<String>)> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(String, &Value)> = Vec::new();
+    if let Some(root) = entity.as_object() {
+        for (k, v) in root {
+            if k != "relations" && k != "status" {
+                stack.push((k.to_lowercase(), v));
+            }
+        }
+    }
+    while let Some((key, value)) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    stack.push((format!("{key}.{}", k.to_lowercase()), v));
+                }
+            }
+            Value::Array(items) => {
+                for v in items {
+                    if !v.is_array() {
+                        stack.push((key.clone(), v));
+                    }
+                }
+            }
+            Value::Null => out.push((key, None, None)),
+            scalar => {
+                let text = match scalar {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                if text.chars().count() > MAX_INDEXED_VALUE {
+                    out.push((key, None, None));
+                } else {
+                    out.push((key, Some(text.to_lowercase()), Some(text)));
+                }
+            }
+        }
+    }
+    if let Some(rels) = entity.get("relations").and_then(Value::as_array) {
+        for r in rels {
+            if let (Some(t), Some(target)) = (r["type"].as_str(), r["targetRef"].as_str()) {
+                out.push((
+                    format!("relations.{}", t.to_lowercase()),
+                    Some(target.to_lowercase()),
+                    Some(target.to_owned()),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Entity counts per kind, for logs and the problems page.
+pub(crate) async fn count(db: &Db) -> Result<i64> {
+    let rows = super::sql::rows(db, "SELECT COUNT(*) FROM catalog_entities", &[]).await?;
+    Ok(rows.first().map_or(0, |r| r.int(0)))
+}
+
+/// Entities that carry errors (`status.items` with level error), for the Problems page.
+pub(crate) async fn problems(db: &Db) -> Result<Vec<(String, Value, String)>> {
+    let rows = super::sql::rows(db, "SELECT entity_ref, errors, updated_at FROM catalog_entities WHERE errors <> '[]' ORDER BY entity_ref", &[]).await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            (
+                r.text(0).unwrap_or_default(),
+                serde_json::from_str(&r.text(1).unwrap_or_default()).unwrap_or(Value::Null),
+                r.text(2).unwrap_or_default(),
+            )
+        })
+        .collect())
+}
+
+/// Parent chain of an entity (for `/ancestry`): (ref, parent ref) from the entity up to its root.
+pub(crate) async fn ancestry(
+    db: &Db,
+    entity_ref: &str,
+) -> Result<Vec<(String, Value, Option<String>)>> {
+    let mut out = Vec::new();
+    let mut next = Some(entity_ref.to_owned());
+    let mut seen = HashSet::new();
+    while let Some(r) = next.take() {
+        if !seen.insert(r.clone()) {
+            break;
+        }
+        let rows = super::sql::rows(
+            db,
+            "SELECT final, parent_ref FROM catalog_entities WHERE entity_ref = $1",
+            &[r.clone().into()],
+        )
+        .await?;
+        let Some(row) = rows.first() else { break };
+        let entity: Value =
+            serde_json::from_str(&row.text(0).unwrap_or_default()).unwrap_or(Value::Null);
+        let parent = row.text(1);
+        next = parent.clone();
+        out.push((r, entity, parent));
+    }
+    Ok(out)
+}

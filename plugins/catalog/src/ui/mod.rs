@@ -1,0 +1,5 @@
+//! The catalog pages.
+
+mod index;
+
+pub(crate) use index::CatalogIndex;

@@ -1,0 +1,711 @@
+//! The catalog plugin end to end over HTTP: ingestion from files, relations,
+//! Backstage's REST API, orphans, conflicts, errors that keep the last good
+//! version, and bad input. Every test runs on SQLite and PostgreSQL.
+
+use crate::support::{Backend, Reply, TestApp};
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use std::path::Path;
+
+/// Runs an async test body on SQLite, then on PostgreSQL when available.
+macro_rules! catalog_test {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(crate::support::Backend::Sqlite).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                super::$name(crate::support::Backend::Postgres).await;
+            }
+        }
+    };
+}
+
+const ORG: &str = r#"apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata:
+  name: payments-team
+  title: Payments
+spec:
+  type: team
+  children: []
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata:
+  name: alice
+spec:
+  memberOf: [payments-team]
+"#;
+
+const SERVICES: &str = r#"apiVersion: backstage.io/v1alpha1
+kind: System
+metadata:
+  name: payments
+spec:
+  owner: payments-team
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: payments-api
+  description: Takes payments.
+  tags: [rust, payments]
+spec:
+  type: service
+  lifecycle: production
+  owner: payments-team
+  system: payments
+  providesApis: [payments]
+  dependsOn: [resource:payments-db]
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: checkout-web
+  title: Checkout
+spec:
+  type: website
+  lifecycle: experimental
+  owner: group:payments-team
+  consumesApis: [payments]
+---
+apiVersion: backstage.io/v1alpha1
+kind: API
+metadata:
+  name: payments
+spec:
+  type: openapi
+  lifecycle: production
+  owner: payments-team
+  definition:
+    $text: ./payments.oas.yaml
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata:
+  name: payments-db
+spec:
+  type: database
+  owner: payments-team
+"#;
+
+const ROOT: &str = r#"apiVersion: backstage.io/v1alpha1
+kind: Location
+metadata:
+  name: root
+spec:
+  targets:
+    - ./org.yaml
+    - ./services/*.yaml
+"#;
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write fixture");
+}
+
+/// A tempdir with the fixture tree, and the YAML that points the catalog at it.
+fn fixtures(extra: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("dir");
+    write(dir.path(), "catalog/root.yaml", ROOT);
+    write(dir.path(), "catalog/org.yaml", ORG);
+    write(dir.path(), "catalog/services/payments.yaml", SERVICES);
+    write(
+        dir.path(),
+        "catalog/services/payments.oas.yaml",
+        "openapi: 3.0.0\ninfo: {title: Payments}\n",
+    );
+    let yaml = format!(
+        "catalog:\n  processingInterval: false\n  rules:\n    - allow: [Component, API, Resource, System, Domain, Group, User, Location]\n  locations:\n    - type: file\n      target: {}\n{extra}",
+        dir.path().join("catalog/root.yaml").display()
+    );
+    (dir, yaml)
+}
+
+fn json_of(reply: &Reply) -> Value {
+    serde_json::from_str(&reply.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", reply.body))
+}
+
+/// Waits until the catalog holds `n` entities.
+async fn ingested(app: &TestApp, n: usize) -> Value {
+    let reply = app
+        .wait_for("/api/catalog/entities", |r| {
+            serde_json::from_str::<Value>(&r.body).ok().and_then(|v| v.as_array().map(Vec::len))
+                == Some(n)
+        })
+        .await;
+    json_of(&reply)
+}
+
+/// Re-reads the fixture tree (through any entity of it).
+async fn refresh(app: &TestApp) -> Reply {
+    app.send(
+        "POST",
+        "/api/catalog/refresh",
+        Some(r#"{"entityRef":"component:default/payments-api"}"#),
+    )
+    .await
+}
+
+async fn app(backend: Backend, yaml: &str) -> Option<TestApp> {
+    TestApp::new(backend, yaml).await
+}
+
+fn refs(items: &Value) -> Vec<String> {
+    let mut out: Vec<String> = items
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|e| {
+            format!(
+                "{}:{}/{}",
+                e["kind"].as_str().unwrap_or("?"),
+                e["metadata"]["namespace"].as_str().unwrap_or("?"),
+                e["metadata"]["name"].as_str().unwrap_or("?")
+            )
+            .to_lowercase()
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+async fn ingestion_relations_and_annotations(backend: Backend) {
+    let (dir, yaml) = fixtures("");
+    let Some(app) = app(backend, &yaml).await else { return };
+    // 2 locations (generated root + root.yaml) + 2 org + 5 services.
+    let all = ingested(&app, 9).await;
+    assert!(refs(&all).contains(&"component:default/payments-api".to_owned()), "{:?}", refs(&all));
+
+    let api =
+        json_of(&app.get("/api/catalog/entities/by-name/component/default/payments-api").await);
+    let rels: Vec<String> = api["relations"]
+        .as_array()
+        .expect("relations")
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["type"].as_str().unwrap_or(""),
+                r["targetRef"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        rels,
+        [
+            "dependsOn resource:default/payments-db",
+            "ownedBy group:default/payments-team",
+            "partOf system:default/payments",
+            "providesApi api:default/payments",
+        ]
+    );
+    let file = dir.path().join("catalog/services/payments.yaml");
+    assert_eq!(
+        api["metadata"]["annotations"]["backstage.io/managed-by-location"],
+        format!("file:{}", file.display())
+    );
+    let origin = format!("file:{}", dir.path().join("catalog/root.yaml").display());
+    assert_eq!(api["metadata"]["annotations"]["backstage.io/managed-by-origin-location"], origin);
+    assert!(api["metadata"]["uid"].as_str().is_some_and(|u| u.len() == 36));
+    assert!(api["metadata"]["etag"].as_str().is_some_and(|e| !e.is_empty()));
+
+    // Reverse relations are stitched onto the other side, case-insensitively.
+    let team = json_of(&app.get("/api/catalog/entities/by-name/Group/Default/Payments-Team").await);
+    assert_eq!(team["metadata"]["title"], "Payments");
+    let team_rels: Vec<String> = team["relations"]
+        .as_array()
+        .expect("relations")
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["type"].as_str().unwrap_or(""),
+                r["targetRef"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert!(team_rels.contains(&"hasMember user:default/alice".to_owned()), "{team_rels:?}");
+    assert!(
+        team_rels.contains(&"ownerOf component:default/checkout-web".to_owned()),
+        "{team_rels:?}"
+    );
+    let payments = json_of(&app.get("/api/catalog/entities/by-name/api/default/payments").await);
+    assert_eq!(
+        payments["spec"]["definition"], "openapi: 3.0.0\ninfo: {title: Payments}\n",
+        "the $text placeholder is resolved"
+    );
+    let consumers: Vec<&str> = payments["relations"]
+        .as_array()
+        .expect("r")
+        .iter()
+        .filter(|r| r["type"] == "apiConsumedBy")
+        .filter_map(|r| r["targetRef"].as_str())
+        .collect();
+    assert_eq!(consumers, ["component:default/checkout-web"]);
+
+    // Ancestry: the component, the Location file that listed it, the generated root.
+    let ancestry = json_of(
+        &app.get("/api/catalog/entities/by-name/component/default/payments-api/ancestry").await,
+    );
+    let chain: Vec<&str> = ancestry["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["entity"]["kind"].as_str())
+        .collect();
+    assert_eq!(chain, ["Component", "Location", "Location"]);
+    assert!(
+        ancestry["rootEntityRef"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("location:default/generated-"))
+    );
+
+    let by_uid = app
+        .get(&format!(
+            "/api/catalog/entities/by-uid/{}",
+            api["metadata"]["uid"].as_str().unwrap_or("")
+        ))
+        .await;
+    assert_eq!(json_of(&by_uid)["metadata"]["name"], "payments-api");
+    let missing = app.get("/api/catalog/entities/by-name/component/default/nope").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(json_of(&missing)["error"]["name"], "NotFoundError");
+    assert_eq!(
+        json_of(&missing)["error"]["message"],
+        "No entity named 'nope' found, with kind 'component' in namespace 'default'"
+    );
+}
+catalog_test!(ingestion_relations_and_annotations);
+
+async fn filters_paging_projection_and_facets(backend: Backend) {
+    let (_dir, yaml) = fixtures("");
+    let Some(app) = app(backend, &yaml).await else { return };
+    ingested(&app, 9).await;
+    let get = |path: &'static str| {
+        let app = &app;
+        async move { json_of(&app.get(path).await) }
+    };
+    // Comma = AND, repeated filter = OR, case-insensitive keys and values.
+    assert_eq!(
+        refs(&get("/api/catalog/entities?filter=kind=Component,spec.type=SERVICE").await),
+        ["component:default/payments-api"]
+    );
+    assert_eq!(
+        refs(
+            &get("/api/catalog/entities?filter=kind=component,spec.type=website&filter=kind=api")
+                .await
+        ),
+        ["api:default/payments", "component:default/checkout-web"]
+    );
+    assert_eq!(
+        refs(&get("/api/catalog/entities?filter=kind=component,kind=resource").await).len(),
+        3
+    );
+    assert_eq!(
+        refs(&get("/api/catalog/entities?filter=metadata.tags=rust").await),
+        ["component:default/payments-api"]
+    );
+    assert_eq!(refs(&get("/api/catalog/entities?filter=relations.ownedBy=group:default/payments-team,kind=component").await).len(), 2);
+    // Key exists.
+    assert_eq!(
+        refs(&get("/api/catalog/entities?filter=metadata.title").await),
+        ["component:default/checkout-web", "group:default/payments-team"]
+    );
+    // Projection.
+    let projected = get("/api/catalog/entities?filter=kind=user&fields=kind,metadata.name").await;
+    assert_eq!(projected, json!([{ "kind": "User", "metadata": { "name": "alice" } }]));
+    // Order and limit/offset, with a link header to the next page.
+    let page = app
+        .get("/api/catalog/entities?filter=kind=component&order=desc:metadata.name&limit=1")
+        .await;
+    assert_eq!(refs(&json_of(&page)), ["component:default/payments-api"]);
+    let link =
+        page.headers.get("link").and_then(|v| v.to_str().ok()).expect("link header").to_owned();
+    let next = link.trim_start_matches('<').split('>').next().expect("url").to_owned();
+    let second = json_of(&app.get(&format!("/api/catalog{next}")).await);
+    assert_eq!(refs(&second), ["component:default/checkout-web"]);
+
+    // by-query: totalItems, cursors, full text.
+    let first = get(
+        "/api/catalog/entities/by-query?filter=kind=component&limit=1&orderField=metadata.name,asc",
+    )
+    .await;
+    assert_eq!(first["totalItems"], 2);
+    assert_eq!(first["items"][0]["metadata"]["name"], "checkout-web");
+    let cursor = first["pageInfo"]["nextCursor"].as_str().expect("next cursor").to_owned();
+    let second =
+        json_of(&app.get(&format!("/api/catalog/entities/by-query?cursor={cursor}")).await);
+    assert_eq!(second["items"][0]["metadata"]["name"], "payments-api");
+    assert!(second["pageInfo"].get("nextCursor").is_none());
+    assert!(second["pageInfo"]["prevCursor"].is_string());
+    let text = get("/api/catalog/entities/by-query?fullTextFilterTerm=CHECK&fullTextFilterFields=metadata.name,metadata.title").await;
+    assert_eq!(text["totalItems"], 1);
+
+    // by-refs keeps the order and returns null for unknown refs.
+    let by_refs = app.send("POST", "/api/catalog/entities/by-refs", Some(r#"{"entityRefs":["user:default/alice","component:default/nope","Component:default/Payments-API"],"fields":["metadata.name"]}"#)).await;
+    assert_eq!(
+        json_of(&by_refs),
+        json!({ "items": [{ "metadata": { "name": "alice" } }, null, { "metadata": { "name": "payments-api" } }] })
+    );
+
+    // Facets, in original case, with counts, under a filter.
+    let facets =
+        get("/api/catalog/entity-facets?facet=spec.lifecycle&facet=kind&filter=kind=component")
+            .await;
+    assert_eq!(
+        facets,
+        json!({ "facets": {
+            "spec.lifecycle": [{ "value": "experimental", "count": 1 }, { "value": "production", "count": 1 }],
+            "kind": [{ "value": "Component", "count": 2 }],
+        }})
+    );
+}
+catalog_test!(filters_paging_projection_and_facets);
+
+async fn bad_queries_are_400_with_backstages_error_body(backend: Backend) {
+    let Some(app) = app(backend, "").await else { return };
+    for path in [
+        "/api/catalog/entities?filter==x",
+        "/api/catalog/entities?order=sideways:metadata.name",
+        "/api/catalog/entities?limit=0",
+        "/api/catalog/entities?offset=-1",
+        "/api/catalog/entities?fields=metadata.tags[0]",
+        "/api/catalog/entities?after=not-a-cursor",
+        "/api/catalog/entities/by-query?cursor=eyJub3QiOiJ2YWxpZCJ9",
+        "/api/catalog/entities/by-query?orderField=metadata.name,up",
+        "/api/catalog/entity-facets",
+    ] {
+        let reply = app.get(path).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{path}: {}", reply.body);
+        let body = json_of(&reply);
+        assert_eq!(body["error"]["name"], "InputError", "{path}");
+        assert_eq!(body["response"]["statusCode"], 400, "{path}");
+    }
+    let invalid = json_of(&app.get("/api/catalog/entities?filter=a%20b=c").await);
+    assert_eq!(invalid["error"]["message"], "Invalid filter, 'a b=c' is not a valid statement");
+    let long_term =
+        format!("/api/catalog/entities/by-query?fullTextFilterTerm={}", "x".repeat(5000));
+    assert_eq!(app.get(&long_term).await.status, StatusCode::BAD_REQUEST);
+    for (path, body) in [
+        ("/api/catalog/entities/by-refs", "{not json"),
+        ("/api/catalog/entities/by-refs", r#"{"entityRefs":"x"}"#),
+        ("/api/catalog/refresh", "{}"),
+        ("/api/catalog/refresh", r#"{"entityRef":""}"#),
+        ("/api/catalog/locations", r#"{"type":"url"}"#),
+        ("/api/catalog/locations", r#"{"type":"url","target":"not a url"}"#),
+        ("/api/catalog/validate-entity", r#"{"location":"x"}"#),
+    ] {
+        let reply = app.send("POST", path, Some(body)).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{path} {body}: {}", reply.body);
+        assert_eq!(json_of(&reply)["error"]["name"], "InputError");
+    }
+    // Read-only catalog and location types that are not registrable.
+    let file = app
+        .send("POST", "/api/catalog/locations", Some(r#"{"type":"file","target":"/etc/passwd"}"#))
+        .await;
+    assert_eq!(file.status, StatusCode::BAD_REQUEST);
+    assert!(json_of(&file)["error"]["message"].as_str().is_some_and(|m| m.contains("not allowed")));
+}
+catalog_test!(bad_queries_are_400_with_backstages_error_body);
+
+async fn validate_entity_lists_every_problem(backend: Backend) {
+    let Some(app) = app(backend, "").await else { return };
+    let ok = app.send("POST", "/api/catalog/validate-entity", Some(r#"{"location":"url:https://example.com/x.yaml","entity":{"apiVersion":"backstage.io/v1alpha1","kind":"Domain","metadata":{"name":"d"},"spec":{"owner":"t"}}}"#)).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let bad = app.send("POST", "/api/catalog/validate-entity", Some(r#"{"location":"url:https://example.com/x.yaml","entity":{"apiVersion":"backstage.io/v1alpha1","kind":"Component","metadata":{"name":"a b"},"spec":{"type":"service"}}}"#)).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let errors = json_of(&bad)["errors"].as_array().expect("errors").len();
+    assert_eq!(errors, 3, "name, lifecycle and owner: {}", bad.body);
+}
+catalog_test!(validate_entity_lists_every_problem);
+
+async fn orphans_errors_and_conflicts(backend: Backend) {
+    let (dir, yaml) = fixtures("");
+    // A second config location that redefines an entity the first one owns.
+    write(
+        dir.path(),
+        "other/dupe.yaml",
+        "apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata:\n  name: alice\n  title: Impostor\nspec:\n  memberOf: []\n",
+    );
+    let yaml = format!(
+        "{yaml}    - type: file\n      target: {}\n",
+        dir.path().join("other/dupe.yaml").display()
+    );
+    let Some(app) = app(backend, &yaml).await else { return };
+    // The second root's generated Location entity is the tenth.
+    ingested(&app, 10).await;
+    let alice = json_of(&app.get("/api/catalog/entities/by-name/user/default/alice").await);
+    assert!(alice["metadata"].get("title").is_none(), "the first location keeps alice: {alice}");
+    let conflicts = json_of(&app.get("/api/catalog/entities?filter=kind=location").await);
+    let messages: Vec<String> = conflicts
+        .as_array()
+        .expect("a")
+        .iter()
+        .flat_map(|l| l["status"]["items"].as_array().cloned().unwrap_or_default())
+        .filter_map(|i| i["message"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("conflict: user:default/alice is already provided by")),
+        "{messages:?}"
+    );
+
+    // A broken new version keeps the last good one, with the error in status.
+    let root_path = format!(
+        "/api/catalog/entities?filter=kind=location,metadata.annotations.backstage.io/managed-by-location=file:{}",
+        dir.path().join("catalog/root.yaml").display()
+    );
+    let root_ref = refs(&json_of(&app.get(&root_path).await)).into_iter().next();
+    let broken = SERVICES.replace("  lifecycle: experimental\n", "");
+    write(dir.path(), "catalog/services/payments.yaml", &broken);
+    assert_eq!(refresh(&app).await.status, StatusCode::OK);
+    let checkout =
+        json_of(&app.get("/api/catalog/entities/by-name/component/default/checkout-web").await);
+    assert_eq!(checkout["spec"]["lifecycle"], "experimental", "last good version kept");
+    let status = checkout["status"]["items"][0].clone();
+    assert_eq!(status["type"], "backstage.io/catalog-processing");
+    assert_eq!(status["level"], "error");
+    assert!(
+        status["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("missing required field \"spec.lifecycle\"")
+                && m.contains("payments.yaml:")),
+        "{status}"
+    );
+
+    // Removing an entity from its file orphans it (kept, annotated).
+    let without_db = SERVICES
+        .split("---\n")
+        .filter(|d| !d.contains("name: payments-db"))
+        .collect::<Vec<_>>()
+        .join("---\n");
+    write(dir.path(), "catalog/services/payments.yaml", &without_db);
+    assert_eq!(refresh(&app).await.status, StatusCode::OK);
+    let db = json_of(&app.get("/api/catalog/entities/by-name/resource/default/payments-db").await);
+    assert_eq!(db["metadata"]["annotations"]["backstage.io/orphan"], "true");
+    let checkout =
+        json_of(&app.get("/api/catalog/entities/by-name/component/default/checkout-web").await);
+    assert!(
+        checkout.get("status").is_none(),
+        "the error cleared once the file is fixed: {checkout}"
+    );
+    let orphans = json_of(
+        &app.get("/api/catalog/entities?filter=metadata.annotations.backstage.io/orphan=true")
+            .await,
+    );
+    assert_eq!(refs(&orphans), ["resource:default/payments-db"]);
+
+    // A file that disappears does not orphan what it held: errors go on the location.
+    std::fs::remove_file(dir.path().join("catalog/org.yaml")).expect("rm");
+    assert_eq!(refresh(&app).await.status, StatusCode::OK);
+    let alice = json_of(&app.get("/api/catalog/entities/by-name/user/default/alice").await);
+    assert!(alice["metadata"]["annotations"].get("backstage.io/orphan").is_none(), "{alice}");
+    assert!(root_ref.is_some());
+    let locations =
+        json_of(&app.get("/api/catalog/entities?filter=kind=location,metadata.name=root").await);
+    let message = locations[0]["status"]["items"][0]["message"].as_str().unwrap_or("").to_owned();
+    assert!(message.contains("org.yaml") && message.contains("not found"), "{message}");
+}
+catalog_test!(orphans_errors_and_conflicts);
+
+async fn hostile_files_are_reported_not_fatal(backend: Backend) {
+    let dir = tempfile::tempdir().expect("dir");
+    write(
+        dir.path(),
+        "a.yaml",
+        "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: a}\nspec: {targets: [./b.yaml]}\n",
+    );
+    write(
+        dir.path(),
+        "b.yaml",
+        "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: b}\nspec: {targets: [./a.yaml, ./bomb.yaml, ./huge.yaml, ./widget.yaml, ./dangling.yaml]}\n",
+    );
+    write(
+        dir.path(),
+        "bomb.yaml",
+        "a: &a [x, x, x, x]\nb: &b [*a, *a, *a, *a]\nc: [*b, *b, *b, *b]\n",
+    );
+    write(dir.path(), "huge.yaml", &format!("x: \"{}\"\n", "y".repeat(9 * 1024 * 1024)));
+    write(
+        dir.path(),
+        "widget.yaml",
+        "apiVersion: backstage.io/v1alpha1\nkind: Widget\nmetadata: {name: w}\n",
+    );
+    write(
+        dir.path(),
+        "dangling.yaml",
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: c}\nspec: {type: service, lifecycle: production, owner: nobody, dependsOn: [resource:ghost]}\n",
+    );
+    let yaml = format!(
+        "catalog:\n  processingInterval: false\n  locations:\n    - type: file\n      target: {}\n",
+        dir.path().join("a.yaml").display()
+    );
+    let Some(app) = app(backend, &yaml).await else { return };
+    // Generated root, a, b, and the component with dangling relations.
+    let all = ingested(&app, 4).await;
+    assert!(refs(&all).contains(&"component:default/c".to_owned()));
+    let c = json_of(&app.get("/api/catalog/entities/by-name/component/default/c").await);
+    assert_eq!(
+        c["relations"].as_array().map(Vec::len),
+        Some(2),
+        "relations to missing entities are kept: {c}"
+    );
+    let b = json_of(&app.get("/api/catalog/entities/by-name/location/default/b").await);
+    let messages: Vec<&str> = b["status"]["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["message"].as_str())
+        .collect();
+    let joined = messages.join("\n");
+    assert!(joined.contains("location cycle"), "{joined}");
+    assert!(joined.contains("anchors and aliases"), "{joined}");
+    assert!(joined.contains("limited to"), "{joined}");
+    assert!(joined.contains("unsupported kind \"Widget\""), "{joined}");
+    assert_eq!(app.get("/healthz").await.status, StatusCode::OK, "still serving");
+}
+catalog_test!(hostile_files_are_reported_not_fatal);
+
+async fn registering_locations_through_the_api(backend: Backend) {
+    let (dir, _) = fixtures("");
+    let yaml = "catalog:\n  processingInterval: false\n  registrableLocationTypes: [url, file]\n  rules:\n    - allow: [Component, API, Resource, System, Group, User, Location]\n";
+    let Some(app) = app(backend, yaml).await else { return };
+    let target = dir.path().join("catalog/root.yaml").display().to_string();
+    let body = json!({ "type": "file", "target": target }).to_string();
+    let dry = app.send("POST", "/api/catalog/locations?dryRun=true", Some(&body)).await;
+    assert_eq!(dry.status, StatusCode::CREATED, "{}", dry.body);
+    let dry = json_of(&dry);
+    assert_eq!(dry["exists"], false);
+    assert_eq!(dry["entities"].as_array().map(Vec::len), Some(9));
+    assert_eq!(
+        json_of(&app.get("/api/catalog/entities").await),
+        json!([]),
+        "a dry run stores nothing"
+    );
+
+    let created = app.send("POST", "/api/catalog/locations", Some(&body)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let created = json_of(&created);
+    let id = created["location"]["id"].as_str().expect("id").to_owned();
+    assert_eq!(created["entities"].as_array().map(Vec::len), Some(8));
+    assert_eq!(
+        app.send("POST", "/api/catalog/locations", Some(&body)).await.status,
+        StatusCode::CONFLICT
+    );
+    let listed = json_of(&app.get("/api/catalog/locations").await);
+    assert_eq!(listed, json!([{ "data": { "id": id, "type": "file", "target": target } }]));
+    let by_entity =
+        json_of(&app.get("/api/catalog/locations/by-entity/component/default/payments-api").await);
+    assert_eq!(by_entity["id"], id);
+    let analyzed = json_of(
+        &app.send(
+            "POST",
+            "/api/catalog/analyze-location",
+            Some(&json!({ "location": { "type": "file", "target": target } }).to_string()),
+        )
+        .await,
+    );
+    assert!(
+        analyzed["existingEntityFiles"]
+            .as_array()
+            .is_some_and(|f| f.len() == 8 && f.iter().all(|e| e["isRegistered"] == true)),
+        "{analyzed}"
+    );
+
+    // Deleting one entity by uid: it is gone until the location emits it again.
+    let alice = json_of(&app.get("/api/catalog/entities/by-name/user/default/alice").await);
+    let uid = alice["metadata"]["uid"].as_str().expect("uid");
+    assert_eq!(
+        app.send("DELETE", &format!("/api/catalog/entities/by-uid/{uid}"), None).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.get("/api/catalog/entities/by-name/user/default/alice").await.status,
+        StatusCode::NOT_FOUND
+    );
+    app.send(
+        "POST",
+        "/api/catalog/refresh",
+        Some(r#"{"entityRef":"component:default/payments-api"}"#),
+    )
+    .await;
+    assert_eq!(
+        app.get("/api/catalog/entities/by-name/user/default/alice").await.status,
+        StatusCode::OK
+    );
+
+    // Deleting the location deletes its entities (not orphaned).
+    assert_eq!(
+        app.send("DELETE", &format!("/api/catalog/locations/{id}"), None).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(json_of(&app.get("/api/catalog/entities").await), json!([]));
+    assert_eq!(
+        app.send("DELETE", &format!("/api/catalog/locations/{id}"), None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+catalog_test!(registering_locations_through_the_api);
+
+async fn backstage_example_catalog_ingests(backend: Backend) {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/corpora/backstage/packages/catalog-model/examples");
+    let yaml = format!(
+        "catalog:\n  processingInterval: false\n  rules:\n    - allow: [Component, API, Resource, System, Domain, Group, User, Location, Template]\n  locations:\n    - type: file\n      target: {}\n    - type: file\n      target: {}\n",
+        examples.join("all.yaml").display(),
+        examples.join("acme-corp.yaml").display()
+    );
+    let Some(app) = app(backend, &yaml).await else { return };
+    let reply = app
+        .wait_for("/api/catalog/entities/by-name/component/default/artist-lookup", |r| {
+            r.status == StatusCode::OK
+        })
+        .await;
+    let artist = json_of(&reply);
+    let rels: Vec<String> = artist["relations"]
+        .as_array()
+        .expect("r")
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["type"].as_str().unwrap_or(""),
+                r["targetRef"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert!(rels.contains(&"ownedBy group:default/team-a".to_owned()), "{rels:?}");
+    assert!(
+        rels.contains(&"partOf system:default/artist-engagement-portal".to_owned()),
+        "{rels:?}"
+    );
+    // The groups from acme-corp.yaml arrive too, with parent/child both ways.
+    let team_a = json_of(
+        &app.wait_for("/api/catalog/entities/by-name/group/default/team-a", |r| {
+            r.status == StatusCode::OK
+        })
+        .await,
+    );
+    let team_rels: Vec<String> = team_a["relations"]
+        .as_array()
+        .expect("r")
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["type"].as_str().unwrap_or(""),
+                r["targetRef"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert!(team_rels.iter().any(|r| r.starts_with("childOf group:default/")), "{team_rels:?}");
+    assert!(
+        team_rels.contains(&"ownerOf component:default/artist-lookup".to_owned()),
+        "{team_rels:?}"
+    );
+}
+catalog_test!(backstage_example_catalog_ingests);
