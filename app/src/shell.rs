@@ -61,6 +61,7 @@ fn route_table() -> StaticVec<AnyNestedRoute> {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_context(portico_plugin_api::Registry(crate::plugins::PLUGINS));
     let site = use_context::<SiteInfo>().unwrap_or_default();
     let title = site.title.clone();
     let routes = route_table();

@@ -58,7 +58,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => {
             let settings = Settings::load(&cli.config, &cwd, &env)?;
             crate::serve::init_tracing();
-            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            // Page rendering recurses deeply in debug builds; 8 MiB of (virtual,
+            // untouched unless used) stack per worker keeps `cargo run` safe.
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .thread_stack_size(8 * 1024 * 1024)
+                .build()?;
             runtime.block_on(crate::serve::serve(settings))
         }
         Command::Catalog(CatalogCommand::Validate { paths }) => {

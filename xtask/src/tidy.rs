@@ -15,7 +15,9 @@ fn allowed_internal_deps(package: &str) -> Option<&'static [&'static str]> {
         }
         "app" => &["portico-ui", "portico-plugin-api", "portico-catalog-model", "portico-config"],
         "frontend" => &["app"],
-        "server" => &["app", "portico-plugin-api", "portico-config", "portico-ui"],
+        "server" => {
+            &["app", "portico-plugin-api", "portico-config", "portico-ui", "portico-catalog-model"]
+        }
         "xtask" => &[],
         _ => return None,
     })

@@ -29,7 +29,7 @@ mod plugin;
 pub mod server;
 
 pub use error::{ErrorCode, PortalError};
-pub use plugin::{EntityCard, EntityTab, Icon, NavItem, Plugin};
+pub use plugin::{EntityCard, EntityTab, Icon, NavItem, Plugin, Registry};
 pub use portico_catalog_model::Entity;
 
 /// Re-exported so plugins name routes with the same router version as the app.

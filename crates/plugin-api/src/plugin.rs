@@ -205,3 +205,33 @@ impl std::fmt::Debug for Plugin {
             .finish_non_exhaustive()
     }
 }
+
+/// Every installed plugin, as the app provides it to pages (a Leptos context),
+/// so a plugin that hosts others' contributions (the catalog's entity page
+/// shows every plugin's entity tabs and cards) can find them without
+/// depending on the app.
+#[derive(Clone, Copy, Debug)]
+pub struct Registry(pub &'static [&'static Plugin]);
+
+impl Registry {
+    /// The registry of the current app; empty outside one.
+    pub fn current() -> Self {
+        leptos::prelude::use_context::<Registry>().unwrap_or(Registry(&[]))
+    }
+
+    /// Every plugin's tabs that apply to `entity`, in registry order.
+    pub fn entity_tabs(&self, entity: &Entity) -> Vec<&'static EntityTab> {
+        self.0
+            .iter()
+            .flat_map(|p| p.entity_tabs.iter().filter(|t| (t.applies_to)(entity)))
+            .collect()
+    }
+
+    /// Every plugin's cards that apply to `entity`, in registry order.
+    pub fn entity_cards(&self, entity: &Entity) -> Vec<&'static EntityCard> {
+        self.0
+            .iter()
+            .flat_map(|p| p.entity_cards.iter().filter(|c| (c.applies_to)(entity)))
+            .collect()
+    }
+}

@@ -6,6 +6,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod api;
 mod config;
 mod routes;
 #[cfg(feature = "ssr")]

@@ -709,3 +709,101 @@ async fn backstage_example_catalog_ingests(backend: Backend) {
     );
 }
 catalog_test!(backstage_example_catalog_ingests);
+
+async fn catalog_pages_render_on_the_server(backend: Backend) {
+    let (dir, yaml) = fixtures("  registrableLocationTypes: [url, file]\n");
+    let Some(app) = app(backend, &yaml).await else { return };
+    ingested(&app, 9).await;
+
+    // The index: components by default, filters as a GET form, one page of rows.
+    let index = app.get("/catalog").await;
+    assert_eq!(index.status, StatusCode::OK);
+    assert!(index.body.contains("All components (2)"), "{}", index.body);
+    assert!(index.body.contains(r#"href="/catalog/default/component/payments-api""#));
+    assert!(
+        index.body.contains(r#"<form method="get" action="/catalog" aria-label="Catalog filters""#),
+        "{}",
+        index.body
+    );
+    assert!(!index.body.contains("payments-db"), "resources are not in the component list");
+    // Filters from the URL (Backstage's keys), facet counts in the options.
+    let filtered =
+        app.get("/catalog?filters%5Bkind%5D=component&filters%5Blifecycles%5D=experimental").await;
+    assert!(filtered.body.contains("All components (1)"), "{}", filtered.body);
+    assert!(filtered.body.contains("Checkout</a>"));
+    assert!(
+        filtered.body.contains(r#"<option value="production">production (1)</option>"#),
+        "{}",
+        filtered.body
+    );
+    let text = app.get("/catalog?filters%5Bkind%5D=&filters%5Btext%5D=takes%20pay").await;
+    assert!(text.body.contains("All entities (1)"), "{}", text.body);
+
+    // The entity page: header, About, relation cards with links both ways.
+    let page = app.get("/catalog/default/component/payments-api").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("payments-api</h1>"), "{}", page.body);
+    assert!(page.body.contains("Takes payments."));
+    assert!(page.body.contains(r#"href="/catalog/default/group/payments-team""#));
+    assert!(page.body.contains("Provided APIs"));
+    assert!(page.body.contains(r#"href="/catalog/default/api/payments""#));
+    assert!(
+        page.body.contains(r#"aria-current="page" class="pt-entity-tabs__link">Overview</a>"#),
+        "{}",
+        page.body
+    );
+    let group = app.get("/catalog/default/group/payments-team").await;
+    assert!(
+        group.body.contains("Members")
+            && group.body.contains(r#"href="/catalog/default/user/alice""#),
+        "{}",
+        group.body
+    );
+    assert!(
+        group.body.contains(r#"href="/catalog/default/component/checkout-web""#),
+        "the group's ownership is listed"
+    );
+
+    // The graph tab: an SVG laid out on the server, boxes linking to entities.
+    let graph = app.get("/catalog/default/component/payments-api/relations?depth=2").await;
+    assert!(graph.body.contains("<svg"), "{}", graph.body);
+    assert!(graph.body.contains(r#"href="/catalog/default/system/payments""#));
+    assert!(graph.body.contains(">ownedBy</text>"));
+    let only_api =
+        app.get("/catalog/default/component/payments-api/relations?relation=providesApi").await;
+    assert!(
+        !only_api.body.contains(">ownedBy</text>") && only_api.body.contains(">providesApi</text>")
+    );
+
+    // Unknown entity: a 404 page.
+    let missing = app.get("/catalog/default/component/nope").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("Entity not found</h1>"));
+
+    // Import: a dry-run preview, then the import form.
+    let target = dir.path().join("catalog/org.yaml").display().to_string();
+    let preview = app.get(&format!("/catalog-import?target={}", target.replace('/', "%2F"))).await;
+    assert!(
+        preview.body.contains("Already registered")
+            || preview.body.contains("2 entities would be added"),
+        "{}",
+        preview.body
+    );
+    assert!(preview.body.contains("user:default/alice"));
+
+    // Problems page lists broken files.
+    write(
+        dir.path(),
+        "catalog/services/payments.yaml",
+        &SERVICES.replace("  type: database\n", ""),
+    );
+    refresh(&app).await;
+    let problems = app.get("/catalog-problems").await;
+    assert!(
+        problems.body.contains("missing required field &quot;spec.type&quot;")
+            || problems.body.contains("missing required field \"spec.type\""),
+        "{}",
+        problems.body
+    );
+}
+catalog_test!(catalog_pages_render_on_the_server);

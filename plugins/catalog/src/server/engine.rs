@@ -20,8 +20,11 @@ pub(crate) struct Engine {
     pub(crate) db: Db,
     pub(crate) config: Arc<Config>,
     pub(crate) reader: Reader,
-    lock: Arc<tokio::sync::Mutex<()>>,
 }
+
+/// One refresh at a time in this process: the background loop, API requests
+/// and server functions each build an `Engine`, and all share this lock.
+static REFRESH: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -32,12 +35,7 @@ impl std::fmt::Debug for Engine {
 impl Engine {
     /// An engine over a database and the catalog config.
     pub(crate) fn new(db: Db, config: Config, reading_allow: Vec<String>) -> Self {
-        Self {
-            db,
-            config: Arc::new(config),
-            reader: Reader::new(MAX_FILE_BYTES, reading_allow),
-            lock: Arc::new(tokio::sync::Mutex::new(())),
-        }
+        Self { db, config: Arc::new(config), reader: Reader::new(MAX_FILE_BYTES, reading_allow) }
     }
 
     /// Makes the stored config locations match `catalog.locations`: new ones
@@ -91,7 +89,7 @@ impl Engine {
         &self,
         location: &Location,
     ) -> Result<store::Applied, sqlx::Error> {
-        let _guard = self.lock.lock().await;
+        let _guard = REFRESH.lock().await;
         let root = ingest::root_entity(&location.kind, &location.target);
         let outcome = ingest::read_tree(root, &self.rules_for(location), &self.reader).await;
         store::apply(&self.db, &location.id, outcome, self.config.orphan_strategy).await

@@ -1,6 +1,6 @@
 //! The catalog's server half: ingestion ([`ingest`], [`read`]), the processing
-//! loop ([`engine`]), storage ([`store`], [`query`], [`sql`]) and Backstage's
-//! REST API ([`api`]).
+//! loop ([`engine`]), storage ([`store`], [`query`], [`sql`]), Backstage's
+//! REST API ([`api`]) and the logic behind the pages' server functions ([`views`]).
 
 pub(crate) mod api;
 pub(crate) mod engine;
@@ -9,6 +9,7 @@ pub(crate) mod query;
 pub(crate) mod read;
 pub(crate) mod sql;
 pub(crate) mod store;
+pub(crate) mod views;
 
 use crate::config::Config;
 use engine::Engine;

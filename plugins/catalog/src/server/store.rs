@@ -535,7 +535,7 @@ pub(crate) fn search_rows(entity: &Value) -> Vec<(String, Option<String>, Option
     let mut stack: Vec<(String, &Value)> = Vec::new();
     if let Some(root) = entity.as_object() {
         for (k, v) in root {
-            if k != "relations" && k != "status" {
+            if k != "relations" {
                 stack.push((k.to_lowercase(), v));
             }
         }
