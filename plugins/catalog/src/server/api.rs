@@ -163,11 +163,15 @@ const MAX_QUERY_LIMIT: u64 = 1000;
 async fn by_query(State(engine): State<Engine>, RawQuery(raw): RawQuery) -> ApiResult {
     let params = Params::new(raw);
     let fields = query::parse_fields(&params.all("fields"))?;
-    let limit = params.number("limit", 0)?.unwrap_or(DEFAULT_QUERY_LIMIT).min(MAX_QUERY_LIMIT);
-    // A cursor carries the whole query; otherwise it comes from the parameters.
+    let asked_limit = params.number("limit", 0)?;
+    let mut limit = asked_limit.unwrap_or(DEFAULT_QUERY_LIMIT).min(MAX_QUERY_LIMIT);
+    // A cursor carries the whole query (and the page size); otherwise it comes from the parameters.
     let (filters, order_fields, term, term_fields, offset, total) = match params.one("cursor") {
         Some(c) => {
             let c = decode_cursor(c)?;
+            if asked_limit.is_none() {
+                limit = c["limit"].as_u64().unwrap_or(DEFAULT_QUERY_LIMIT).min(MAX_QUERY_LIMIT);
+            }
             let strings = |key: &str| -> Vec<String> {
                 c[key]
                     .as_array()
@@ -235,7 +239,7 @@ async fn by_query(State(engine): State<Engine>, RawQuery(raw): RawQuery) -> ApiR
     let items = if limit == 0 { Vec::new() } else { query::list(&engine.db, &listing).await? };
     let base = json!({
         "filter": filters, "orderField": order_fields, "fullTextFilterTerm": term,
-        "fullTextFilterFields": term_fields, "totalItems": total,
+        "fullTextFilterFields": term_fields, "totalItems": total, "limit": limit,
     });
     let cursor_at = |offset: u64| {
         let mut c = base.clone();
