@@ -4,6 +4,7 @@
 //! Every step is idempotent and installs only from crates.io, npm and Debian.
 
 mod bench;
+mod bench_catalog;
 mod build;
 mod new_plugin;
 mod postgres;
@@ -27,7 +28,24 @@ cargo xtask <command>
   ci                 the same as test
   new-plugin <id>    scaffold plugins/<id> and register it in the app
   bench [--builds]   measure bundle sizes, idle RSS, TTFB and requests/s (and build times with --builds)
+  bench catalog [--entities N]
+                     generate a synthetic catalog (default 100000 entities) and measure ingestion,
+                     peak RSS and API/page latency on SQLite and PostgreSQL
+  gen-catalog <dir> [--entities N]
+                     write a synthetic catalog (root.yaml + entities/*.yaml) to <dir>
 ";
+
+/// `--entities N` (default 100,000).
+fn entities(args: &[String]) -> anyhow::Result<usize> {
+    match args.iter().position(|a| a == "--entities") {
+        None => Ok(100_000),
+        Some(i) => args
+            .get(i + 1)
+            .and_then(|n| n.parse().ok())
+            .filter(|n| *n >= 100)
+            .ok_or_else(|| anyhow::anyhow!("--entities needs a number of at least 100")),
+    }
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,7 +58,14 @@ fn main() -> ExitCode {
             Some(id) => new_plugin::run(id),
             None => Err(anyhow::anyhow!("usage: cargo xtask new-plugin <id>")),
         },
+        Some("bench") if args.get(1).map(String::as_str) == Some("catalog") => {
+            entities(&args).and_then(bench_catalog::run)
+        }
         Some("bench") => bench::run(args.iter().any(|a| a == "--builds")),
+        Some("gen-catalog") => match args.get(1) {
+            Some(dir) => entities(&args).and_then(|n| bench_catalog::generate_to(dir, n)),
+            None => Err(anyhow::anyhow!("usage: cargo xtask gen-catalog <dir> [--entities N]")),
+        },
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
             Ok(())

@@ -325,6 +325,18 @@ async fn resolve_placeholders(
     }
 }
 
+/// A cheap scan first: almost no entity has a placeholder.
+fn has_placeholder(value: &Value, depth: usize) -> bool {
+    match value {
+        Value::Object(map) => {
+            map.keys().any(|k| k.starts_with('$'))
+                || (depth < 64 && map.values().any(|v| has_placeholder(v, depth + 1)))
+        }
+        Value::Array(items) => depth < 64 && items.iter().any(|v| has_placeholder(v, depth + 1)),
+        _ => false,
+    }
+}
+
 #[derive(Clone)]
 enum PathStep {
     Key(String),

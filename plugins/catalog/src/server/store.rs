@@ -471,12 +471,18 @@ pub(crate) async fn stitch(tx: &mut Tx, refs: &[String]) -> Result<usize> {
             &changed,
         )
         .await?;
-        for (r, final_json, etag) in &updates {
-            tx.execute(
-                "UPDATE catalog_entities SET final = $1, etag = $2 WHERE entity_ref = $3",
-                &[final_json.into(), etag.into(), r.into()],
-            )
-            .await?;
+        // One statement per batch: UPDATE … FROM (VALUES …) works on SQLite ≥ 3.33 and PostgreSQL.
+        for batch in updates.chunks(BATCH) {
+            let args: Vec<Arg> = batch
+                .iter()
+                .flat_map(|(r, f, e)| [Arg::from(r), Arg::from(f), Arg::from(e)])
+                .collect();
+            let sql = format!(
+                "UPDATE catalog_entities SET final = v.column2, etag = v.column3 FROM (VALUES {}) AS v \
+                 WHERE catalog_entities.entity_ref = v.column1",
+                values_list(batch.len(), 3)
+            );
+            tx.execute(&sql, &args).await?;
         }
         for batch in search.chunks(BATCH) {
             let args: Vec<Arg> = batch.iter().flat_map(|r| r.iter().cloned()).collect();
@@ -537,6 +543,17 @@ pub(crate) fn search_rows(entity: &Value) -> Vec<(String, Option<String>, Option
         for (k, v) in root {
             if k != "relations" {
                 stack.push((k.to_lowercase(), v));
+            }
+        }
+    }
+    // The etag changes on every stitch and nobody filters on it.
+    if let Some(pos) = stack.iter().position(|(k, _)| k == "metadata") {
+        let (_, meta) = stack.swap_remove(pos);
+        if let Some(map) = meta.as_object() {
+            for (k, v) in map {
+                if k != "etag" {
+                    stack.push((format!("metadata.{}", k.to_lowercase()), v));
+                }
             }
         }
     }
