@@ -90,9 +90,22 @@ impl Engine {
         location: &Location,
     ) -> Result<store::Applied, sqlx::Error> {
         let _guard = REFRESH.lock().await;
+        let started = std::time::Instant::now();
         let root = ingest::root_entity(&location.kind, &location.target);
         let outcome = ingest::read_tree(root, &self.rules_for(location), &self.reader).await;
-        store::apply(&self.db, &location.id, outcome, self.config.orphan_strategy).await
+        let read = started.elapsed();
+        let entities = outcome.emitted.len();
+        let applied =
+            store::apply(&self.db, &location.id, outcome, self.config.orphan_strategy).await?;
+        tracing::info!(
+            location = %location.target,
+            entities,
+            written = applied.written,
+            read_ms = read.as_millis() as u64,
+            store_ms = (started.elapsed() - read).as_millis() as u64,
+            "location processed"
+        );
+        Ok(applied)
     }
 
     /// Reads every root location.

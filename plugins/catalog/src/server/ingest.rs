@@ -289,6 +289,9 @@ async fn resolve_placeholders(
     reader: &Reader,
     problems: &mut Vec<String>,
 ) {
+    if !has_placeholder(value, 0) {
+        return;
+    }
     // Iterative walk: descriptors are shallow but may be hostile.
     let mut paths: Vec<Vec<PathStep>> = vec![vec![]];
     while let Some(path) = paths.pop() {

@@ -81,8 +81,12 @@ impl Filter {
         self
     }
 
-    /// SQL condition on `e` (catalog_entities), appending its arguments.
-    fn sql(&self, args: &mut Vec<Arg>) -> Option<String> {
+    /// SQL condition on the entity ref `target` (for example `e.entity_ref`),
+    /// appending its arguments. With `drive`, the most selective statement of
+    /// each alternative is an `IN (…)` the planner can start from and the rest
+    /// are index probes (`EXISTS`); without, every statement is a probe (for
+    /// queries already driven by something else, such as a facet's key).
+    fn sql(&self, args: &mut Vec<Arg>, target: &str, drive: bool) -> Option<String> {
         if self.any_of.is_empty() {
             return None;
         }
@@ -90,7 +94,13 @@ impl Filter {
             .any_of
             .iter()
             .map(|all| {
-                let parts: Vec<String> = all.iter().map(|s| statement_sql(s, args)).collect();
+                let mut ordered: Vec<&Statement> = all.iter().collect();
+                ordered.sort_by_key(|s| breadth(s));
+                let parts: Vec<String> = ordered
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| statement_sql(s, args, target, drive && i == 0))
+                    .collect();
                 format!("({})", parts.join(" AND "))
             })
             .collect();
@@ -98,21 +108,38 @@ impl Filter {
     }
 }
 
-fn statement_sql(s: &Statement, args: &mut Vec<Arg>) -> String {
+/// How many entities a statement is likely to match, coarsely: keys every
+/// entity has, with few values, match many; names, owners and relations few.
+fn breadth(s: &Statement) -> u8 {
+    let broad = matches!(
+        s.key.as_str(),
+        "kind" | "apiversion" | "metadata.namespace" | "spec.lifecycle" | "spec.type"
+    );
+    match (&s.values, broad) {
+        (None, _) => 3,
+        (Some(_), true) => 2,
+        (Some(_), false) => 1,
+    }
+}
+
+fn statement_sql(s: &Statement, args: &mut Vec<Arg>, target: &str, drive: bool) -> String {
     args.push(Arg::from(&s.key));
     let key = format!("${}", args.len());
-    match &s.values {
-        None => {
-            format!("e.entity_ref IN (SELECT entity_ref FROM catalog_search WHERE key = {key})")
-        }
+    let values = match &s.values {
+        None => String::new(),
         Some(values) => {
             let start = args.len();
             args.extend(values.iter().map(Arg::from));
-            format!(
-                "e.entity_ref IN (SELECT entity_ref FROM catalog_search WHERE key = {key} AND value IN ({}))",
-                sql::placeholders(start, values.len())
-            )
+            format!(" AND value IN ({})", sql::placeholders(start, values.len()))
         }
+    };
+    if drive {
+        format!("{target} IN (SELECT entity_ref FROM catalog_search WHERE key = {key}{values})")
+    } else {
+        format!(
+            "EXISTS (SELECT 1 FROM catalog_search x WHERE x.entity_ref = {target} AND x.key = {key}{})",
+            values.replace(" value IN", " x.value IN")
+        )
     }
 }
 
@@ -158,7 +185,7 @@ fn order_expr(field: &str, args: &mut Vec<Arg>) -> String {
 
 fn where_clause(listing: &Listing, args: &mut Vec<Arg>) -> String {
     let mut conditions = Vec::new();
-    if let Some(f) = listing.filter.sql(args) {
+    if let Some(f) = listing.filter.sql(args, "e.entity_ref", true) {
         conditions.push(f);
     }
     if let Some(ft) = &listing.full_text {
@@ -261,24 +288,57 @@ pub(crate) async fn by_refs(db: &Db, refs: &[String]) -> Result<Vec<Option<Value
     Ok(lower.iter().map(|r| found.get(r).and_then(|v| serde_json::from_str(v).ok())).collect())
 }
 
-/// Value counts of one facet over the entities a filter selects (values in original case).
+/// Value counts of one facet over the entities a filter selects (values in
+/// original case). Driven by the facet key's index range; the filter is probed
+/// per row, so no intermediate set of entities is built.
 pub(crate) async fn facet(
     db: &Db,
     facet: &str,
     listing: &Listing,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
     let mut args = vec![Arg::Text(facet.to_lowercase())];
-    let filter = where_clause(listing, &mut args);
-    let filter = if filter.is_empty() {
-        String::new()
-    } else {
-        format!(" AND s.entity_ref IN (SELECT e.entity_ref FROM catalog_entities e{filter})")
-    };
+    let mut filter = listing
+        .filter
+        .sql(&mut args, "s.entity_ref", false)
+        .map(|f| format!(" AND {f}"))
+        .unwrap_or_default();
+    if listing.full_text.is_some() {
+        let mut inner = Vec::new();
+        let clause = where_clause(listing, &mut inner);
+        let renumbered = shift_placeholders(&clause, args.len());
+        args.extend(inner);
+        filter = format!(
+            " AND s.entity_ref IN (SELECT e.entity_ref FROM catalog_entities e{renumbered})"
+        );
+    }
     let sql = format!(
-        "SELECT MIN(s.original), COUNT(DISTINCT s.entity_ref) FROM catalog_search s WHERE s.key = $1 AND s.value IS NOT NULL{filter} GROUP BY s.value ORDER BY MIN(s.original)"
+        "SELECT s.value, MIN(COALESCE(s.original, s.value)), COUNT(*) FROM catalog_search s \
+         WHERE s.key = $1 AND s.value IS NOT NULL{filter} GROUP BY s.value ORDER BY 2"
     );
     let rows = sql::rows(db, &sql, &args).await?;
-    Ok(rows.iter().map(|r| (r.text(0).unwrap_or_default(), r.int(1))).collect())
+    Ok(rows.iter().map(|r| (r.text(1).unwrap_or_default(), r.int(2))).collect())
+}
+
+/// Adds `shift` to every `$N` placeholder of a SQL fragment.
+fn shift_placeholders(sql: &str, shift: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c != '$' {
+            continue;
+        }
+        let mut digits = String::new();
+        while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+            digits.push(*d);
+            chars.next();
+        }
+        match digits.parse::<usize>() {
+            Ok(n) => out.push_str(&(n + shift).to_string()),
+            Err(_) => out.push_str(&digits),
+        }
+    }
+    out
 }
 
 /// Keeps only the given dotted paths of an entity (`fields=kind,metadata.name`).

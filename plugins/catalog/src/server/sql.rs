@@ -194,7 +194,64 @@ pub(crate) fn placeholders(used: usize, n: usize) -> String {
     (used + 1..=used + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
-/// A multi-row `VALUES` list: `($1, $2), ($3, $4)` for `rows` rows of `cols` columns.
-pub(crate) fn values_list(rows: usize, cols: usize) -> String {
-    (0..rows).map(|r| format!("({})", placeholders(r * cols, cols))).collect::<Vec<_>>().join(", ")
+impl Tx {
+    /// Inserts many rows through one JSON parameter (`INSERT … SELECT … FROM
+    /// json_each`): binding thousands of separate parameters costs far more in
+    /// sqlx than SQLite or PostgreSQL spend unpacking one JSON array. `suffix`
+    /// follows the SELECT (an `ON CONFLICT` clause, for example).
+    pub(crate) async fn insert_json(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: &[Vec<Option<String>>],
+        suffix: &str,
+    ) -> Result<(), sqlx::Error> {
+        for chunk in rows.chunks(JSON_CHUNK) {
+            let json = serde_json::to_string(chunk).unwrap_or_default();
+            let sql = format!(
+                "INSERT INTO {table} ({}) SELECT {} FROM {} WHERE true {suffix}",
+                columns.join(", "),
+                self.json_columns(columns),
+                self.json_rows(1)
+            );
+            self.execute(&sql, &[Arg::Text(json)]).await?;
+        }
+        Ok(())
+    }
+
+    /// `SELECT`-list items reading the current JSON row `j`, one per name, in order.
+    pub(crate) fn json_columns(&self, names: &[&str]) -> String {
+        let cell = |(i, name): (usize, &&str)| match self {
+            Tx::Sqlite(_) => format!("j.value ->> {i} AS {name}"),
+            Tx::Postgres(_) => format!("j ->> {i} AS {name}"),
+        };
+        names.iter().enumerate().map(cell).collect::<Vec<_>>().join(", ")
+    }
+
+    /// The rows of the JSON array parameter `$p`, as a `FROM` item named `j`.
+    pub(crate) fn json_rows(&self, p: usize) -> String {
+        match self {
+            Tx::Sqlite(_) => format!("json_each(${p}) AS j"),
+            Tx::Postgres(_) => format!("json_array_elements(${p}::json) AS j"),
+        }
+    }
+
+    /// A subquery listing the strings of the JSON array parameter `$p` (for `IN (…)`).
+    pub(crate) fn json_list(&self, p: usize) -> String {
+        match self {
+            Tx::Sqlite(_) => format!("SELECT value FROM json_each(${p})"),
+            Tx::Postgres(_) => format!("SELECT json_array_elements_text(${p}::json)"),
+        }
+    }
+}
+
+/// Rows per JSON bulk statement (bounds the size of one bound string).
+pub(crate) const JSON_CHUNK: usize = 5000;
+
+/// A JSON array argument from strings.
+pub(crate) fn json_arg<S: AsRef<str>>(items: &[S]) -> Arg {
+    Arg::Text(
+        serde_json::to_string(&items.iter().map(AsRef::as_ref).collect::<Vec<&str>>())
+            .unwrap_or_default(),
+    )
 }

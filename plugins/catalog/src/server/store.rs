@@ -9,7 +9,7 @@
 //! (entity, dotted key, value), lower-cased, which filters and facets read.
 
 use super::ingest::{self, Emitted, Outcome};
-use super::sql::{Arg, Tx, placeholders, values_list};
+use super::sql::{Arg, JSON_CHUNK, Tx, json_arg};
 use crate::config::OrphanStrategy;
 use portico_catalog_model::relations;
 use portico_plugin_api::server::{Db, Migration};
@@ -63,10 +63,6 @@ CREATE INDEX catalog_search_key_value ON catalog_search (key, value, entity_ref)
 CREATE INDEX catalog_search_ref ON catalog_search (entity_ref);
 ";
 
-/// Rows per multi-row INSERT (each row binds at most 12 values).
-const BATCH: usize = 400;
-/// Refs per `IN (…)` list.
-const IN_CHUNK: usize = 500;
 /// Values longer than this are not indexed for filtering (as in Backstage).
 const MAX_INDEXED_VALUE: usize = 200;
 
@@ -198,12 +194,12 @@ pub(crate) async fn apply(
         .filter(|r| !existing.contains_key(r))
         .collect();
     let mut owned_elsewhere: HashMap<String, String> = HashMap::new();
-    for chunk in emitted_refs.chunks(IN_CHUNK) {
+    for chunk in emitted_refs.chunks(JSON_CHUNK) {
         let sql = format!(
             "SELECT entity_ref, processed FROM catalog_entities WHERE root_id IS NOT NULL AND entity_ref IN ({})",
-            placeholders(0, chunk.len())
+            tx.json_list(1)
         );
-        let args: Vec<Arg> = chunk.iter().map(Arg::from).collect();
+        let args = [json_arg(chunk)];
         for row in tx.rows(&sql, &args).await? {
             let processed: Value =
                 serde_json::from_str(&row.text(1).unwrap_or_default()).unwrap_or(Value::Null);
@@ -270,34 +266,34 @@ pub(crate) async fn apply(
             _ => changed.push(e),
         }
     }
-    for batch in changed.chunks(BATCH) {
-        let mut args: Vec<Arg> = Vec::with_capacity(batch.len() * 10);
-        for e in batch {
+    let rows: Vec<Vec<Option<String>>> = changed
+        .iter()
+        .map(|e| {
             let (kind, namespace, name) = split_ref(&e.entity_ref);
-            args.extend([
-                Arg::from(&e.entity_ref),
-                uuid::Uuid::new_v4().to_string().into(),
-                kind.into(),
-                namespace.into(),
-                name.into(),
-                root_id.into(),
-                e.parent_ref.clone().into(),
-                serde_json::to_string(&e.entity).unwrap_or_default().into(),
-                serde_json::to_string(&e.errors).unwrap_or_default().into(),
-                stamp.clone().into(),
-            ]);
-        }
-        let tuples: Vec<String> =
-            (0..batch.len()).map(|r| format!("({}, '', '')", placeholders(r * 10, 10))).collect();
-        let sql = format!(
-            "INSERT INTO catalog_entities (entity_ref, uid, kind, namespace, name, root_id, parent_ref, processed, errors, updated_at, final, etag) \
-             VALUES {} \
-             ON CONFLICT (entity_ref) DO UPDATE SET root_id = excluded.root_id, parent_ref = excluded.parent_ref, \
-             processed = excluded.processed, errors = excluded.errors, updated_at = excluded.updated_at",
-            tuples.join(", ")
-        );
-        tx.execute(&sql, &args).await?;
-    }
+            vec![
+                Some(e.entity_ref.clone()),
+                Some(uuid::Uuid::new_v4().to_string()),
+                Some(kind),
+                Some(namespace),
+                Some(name),
+                Some(root_id.to_owned()),
+                e.parent_ref.clone(),
+                Some(serde_json::to_string(&e.entity).unwrap_or_default()),
+                Some(serde_json::to_string(&e.errors).unwrap_or_default()),
+                Some(stamp.clone()),
+                Some(String::new()),
+                Some(String::new()),
+            ]
+        })
+        .collect();
+    tx.insert_json(
+        "catalog_entities",
+        &["entity_ref", "uid", "kind", "namespace", "name", "root_id", "parent_ref", "processed", "errors", "updated_at", "final", "etag"],
+        &rows,
+        "ON CONFLICT (entity_ref) DO UPDATE SET root_id = excluded.root_id, parent_ref = excluded.parent_ref, \
+         processed = excluded.processed, errors = excluded.errors, updated_at = excluded.updated_at",
+    )
+    .await?;
     applied.written = changed.len();
     for (r, errors) in &error_updates {
         tx.execute(
@@ -317,12 +313,12 @@ pub(crate) async fn apply(
     affected.extend(error_updates.iter().map(|(r, _)| r.clone()));
     match orphans {
         OrphanStrategy::Keep => {
-            for chunk in gone.chunks(IN_CHUNK) {
+            for chunk in gone.chunks(JSON_CHUNK) {
                 let sql = format!(
                     "UPDATE catalog_entities SET root_id = NULL, parent_ref = NULL WHERE entity_ref IN ({})",
-                    placeholders(0, chunk.len())
+                    tx.json_list(1)
                 );
-                let args: Vec<Arg> = chunk.iter().map(Arg::from).collect();
+                let args = [json_arg(chunk)];
                 tx.execute(&sql, &args).await?;
             }
             applied.orphaned = gone.len();
@@ -363,9 +359,9 @@ async fn replace_relations<'a>(
     entities: impl Iterator<Item = &'a Value>,
 ) -> Result<HashSet<String>> {
     let mut affected = HashSet::new();
-    for chunk in refs.chunks(IN_CHUNK) {
-        let list = placeholders(0, chunk.len());
-        let args: Vec<Arg> = chunk.iter().map(Arg::from).collect();
+    for chunk in refs.chunks(JSON_CHUNK) {
+        let list = tx.json_list(1);
+        let args = [json_arg(chunk)];
         for row in tx.rows(&format!("SELECT DISTINCT source_ref FROM catalog_relations WHERE originating_ref IN ({list})"), &args).await? {
             affected.extend(row.text(0));
         }
@@ -383,14 +379,15 @@ async fn replace_relations<'a>(
             rows.push([origin.clone(), edge.source, edge.kind.to_owned(), edge.target]);
         }
     }
-    for batch in rows.chunks(BATCH) {
-        let args: Vec<Arg> = batch.iter().flat_map(|r| r.iter().map(Arg::from)).collect();
-        let sql = format!(
-            "INSERT INTO catalog_relations (originating_ref, source_ref, type, target_ref) VALUES {}",
-            values_list(batch.len(), 4)
-        );
-        tx.execute(&sql, &args).await?;
-    }
+    let rows: Vec<Vec<Option<String>>> =
+        rows.into_iter().map(|r| r.into_iter().map(Some).collect()).collect();
+    tx.insert_json(
+        "catalog_relations",
+        &["originating_ref", "source_ref", "type", "target_ref"],
+        &rows,
+        "",
+    )
+    .await?;
     Ok(affected)
 }
 
@@ -406,9 +403,9 @@ pub(crate) async fn delete_refs(tx: &mut Tx, refs: &[String]) -> Result<Vec<Stri
 /// Deletes entities with their edges and index rows; returns the other ends to restitch.
 async fn delete_entities(tx: &mut Tx, refs: &[String]) -> Result<HashSet<String>> {
     let affected = replace_relations(tx, refs, std::iter::empty()).await?;
-    for chunk in refs.chunks(IN_CHUNK) {
-        let list = placeholders(0, chunk.len());
-        let args: Vec<Arg> = chunk.iter().map(Arg::from).collect();
+    for chunk in refs.chunks(JSON_CHUNK) {
+        let list = tx.json_list(1);
+        let args = [json_arg(chunk)];
         tx.execute(&format!("DELETE FROM catalog_entities WHERE entity_ref IN ({list})"), &args)
             .await?;
         tx.execute(&format!("DELETE FROM catalog_search WHERE entity_ref IN ({list})"), &args)
@@ -421,9 +418,9 @@ async fn delete_entities(tx: &mut Tx, refs: &[String]) -> Result<HashSet<String>
 /// from both sides, status, orphan annotation, uid and etag; then their index rows.
 pub(crate) async fn stitch(tx: &mut Tx, refs: &[String]) -> Result<usize> {
     let mut written = 0;
-    for chunk in refs.chunks(IN_CHUNK) {
-        let list = placeholders(0, chunk.len());
-        let args: Vec<Arg> = chunk.iter().map(Arg::from).collect();
+    for chunk in refs.chunks(JSON_CHUNK) {
+        let args = [json_arg(chunk)];
+        let list = tx.json_list(1);
         let rows = tx
             .rows(&format!("SELECT entity_ref, uid, processed, errors, root_id, etag FROM catalog_entities WHERE entity_ref IN ({list})"), &args)
             .await?;
@@ -434,8 +431,8 @@ pub(crate) async fn stitch(tx: &mut Tx, refs: &[String]) -> Result<usize> {
         for row in tx.rows(&format!("SELECT DISTINCT source_ref, type, target_ref FROM catalog_relations WHERE source_ref IN ({list})"), &args).await? {
             edges.entry(row.text(0).unwrap_or_default()).or_default().push((row.text(1).unwrap_or_default(), row.text(2).unwrap_or_default()));
         }
-        let mut updates: Vec<(String, String, String)> = Vec::new();
-        let mut search: Vec<[Arg; 4]> = Vec::new();
+        let mut updates: Vec<Vec<Option<String>>> = Vec::new();
+        let mut search: Vec<Vec<Option<String>>> = Vec::new();
         for row in rows {
             let entity_ref = row.text(0).unwrap_or_default();
             let uid = row.text(1).unwrap_or_default();
@@ -451,50 +448,32 @@ pub(crate) async fn stitch(tx: &mut Tx, refs: &[String]) -> Result<usize> {
                 continue;
             }
             for (key, value, original) in search_rows(&final_entity) {
-                search.push([Arg::from(&entity_ref), key.into(), value.into(), original.into()]);
+                search.push(vec![Some(entity_ref.clone()), Some(key), value, original]);
             }
-            updates.push((
-                entity_ref,
-                serde_json::to_string(&final_entity).unwrap_or_default(),
-                etag,
-            ));
+            updates.push(vec![
+                Some(entity_ref),
+                Some(serde_json::to_string(&final_entity).unwrap_or_default()),
+                Some(etag),
+            ]);
         }
         if updates.is_empty() {
             continue;
         }
-        let changed: Vec<Arg> = updates.iter().map(|u| Arg::from(&u.0)).collect();
-        tx.execute(
-            &format!(
-                "DELETE FROM catalog_search WHERE entity_ref IN ({})",
-                placeholders(0, changed.len())
-            ),
-            &changed,
-        )
-        .await?;
-        // One statement per batch: UPDATE … FROM (VALUES …) works on SQLite ≥ 3.33 and PostgreSQL.
-        for batch in updates.chunks(BATCH) {
-            let args: Vec<Arg> = batch
-                .iter()
-                .flat_map(|(r, f, e)| [Arg::from(r), Arg::from(f), Arg::from(e)])
-                .collect();
+        let changed: Vec<&str> = updates.iter().filter_map(|u| u[0].as_deref()).collect();
+        let sql = format!("DELETE FROM catalog_search WHERE entity_ref IN ({})", tx.json_list(1));
+        tx.execute(&sql, &[json_arg(&changed)]).await?;
+        // UPDATE … FROM a JSON source: one statement per chunk, on both engines.
+        for batch in updates.chunks(JSON_CHUNK) {
             let sql = format!(
-                "UPDATE catalog_entities SET final = v.column2, etag = v.column3 FROM (VALUES {}) AS v \
-                 WHERE catalog_entities.entity_ref = v.column1",
-                values_list(batch.len(), 3)
+                "UPDATE catalog_entities SET final = v.f, etag = v.e FROM (SELECT {} FROM {}) AS v WHERE catalog_entities.entity_ref = v.r",
+                tx.json_columns(&["r", "f", "e"]),
+                tx.json_rows(1)
             );
-            tx.execute(&sql, &args).await?;
+            tx.execute(&sql, &[Arg::Text(serde_json::to_string(batch).unwrap_or_default())])
+                .await?;
         }
-        for batch in search.chunks(BATCH) {
-            let args: Vec<Arg> = batch.iter().flat_map(|r| r.iter().cloned()).collect();
-            tx.execute(
-                &format!(
-                    "INSERT INTO catalog_search (entity_ref, key, value, original) VALUES {}",
-                    values_list(batch.len(), 4)
-                ),
-                &args,
-            )
+        tx.insert_json("catalog_search", &["entity_ref", "key", "value", "original"], &search, "")
             .await?;
-        }
         written += updates.len();
     }
     Ok(written)
@@ -580,7 +559,10 @@ pub(crate) fn search_rows(entity: &Value) -> Vec<(String, Option<String>, Option
                 if text.chars().count() > MAX_INDEXED_VALUE {
                     out.push((key, None, None));
                 } else {
-                    out.push((key, Some(text.to_lowercase()), Some(text)));
+                    // The original casing is stored only when it differs.
+                    let lower = text.to_lowercase();
+                    let original = (lower != text).then_some(text);
+                    out.push((key, Some(lower), original));
                 }
             }
         }
@@ -588,10 +570,11 @@ pub(crate) fn search_rows(entity: &Value) -> Vec<(String, Option<String>, Option
     if let Some(rels) = entity.get("relations").and_then(Value::as_array) {
         for r in rels {
             if let (Some(t), Some(target)) = (r["type"].as_str(), r["targetRef"].as_str()) {
+                // Target refs are canonical (lower-case): no original to keep.
                 out.push((
                     format!("relations.{}", t.to_lowercase()),
                     Some(target.to_lowercase()),
-                    Some(target.to_owned()),
+                    None,
                 ));
             }
         }
