@@ -339,7 +339,9 @@ pub(crate) async fn apply(
         replace_relations(&mut tx, &changed_refs, changed.iter().map(|e| &e.entity)).await?,
     );
 
-    let affected: Vec<String> = affected.into_iter().collect();
+    // Sorted, so index pages are written in order rather than at random.
+    let mut affected: Vec<String> = affected.into_iter().collect();
+    affected.sort_unstable();
     stitch(&mut tx, &affected).await?;
     tx.commit().await?;
     Ok(applied)
@@ -582,6 +584,25 @@ pub(crate) fn search_rows(entity: &Value) -> Vec<(String, Option<String>, Option
     out.sort();
     out.dedup();
     out
+}
+
+/// After a large write: fold SQLite's write-ahead log back into the database
+/// (readers otherwise look every page up in a WAL of hundreds of megabytes)
+/// and refresh the planner's statistics.
+pub(crate) async fn after_bulk_write(db: &Db) -> Result<()> {
+    match db {
+        Db::Sqlite(pool) => {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(pool).await?;
+            sqlx::query("PRAGMA optimize").execute(pool).await?;
+        }
+        Db::Postgres(pool) => {
+            sqlx::query("ANALYZE catalog_entities, catalog_search, catalog_relations")
+                .execute(pool)
+                .await?;
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Entity counts per kind, for logs and the problems page.
