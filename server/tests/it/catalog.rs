@@ -807,3 +807,69 @@ async fn catalog_pages_render_on_the_server(backend: Backend) {
     );
 }
 catalog_test!(catalog_pages_render_on_the_server);
+
+/// Serves `files` over HTTP on loopback; returns the base URL.
+async fn http_files(files: Vec<(&'static str, String)>) -> String {
+    use axum::extract::Path as UrlPath;
+    let files = std::sync::Arc::new(files);
+    let app = axum::Router::new().route(
+        "/{*path}",
+        axum::routing::get(move |UrlPath(path): UrlPath<String>| {
+            let files = files.clone();
+            async move {
+                match files.iter().find(|(p, _)| *p == path) {
+                    Some((_, body)) => (StatusCode::OK, body.clone()),
+                    None => (StatusCode::NOT_FOUND, String::new()),
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+async fn url_locations_follow_reading_allow(backend: Backend) {
+    let root = "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: remote}\nspec: {targets: [./team/org.yaml, ./svc.yaml]}\n";
+    let svc = "apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata: {name: remote-api}\nspec: {type: openapi, lifecycle: production, owner: payments-team, definition: {$text: ./api.yaml}}\n";
+    let base = http_files(vec![
+        ("catalog/root.yaml", root.to_owned()),
+        ("catalog/team/org.yaml", ORG.to_owned()),
+        ("catalog/svc.yaml", svc.to_owned()),
+        ("catalog/api.yaml", "openapi: 3.1.0\n".to_owned()),
+    ])
+    .await;
+    let host = base.trim_start_matches("http://").to_owned();
+    let yaml = format!(
+        "backend:\n  reading:\n    allow:\n      - host: {host}\ncatalog:\n  processingInterval: false\n  rules:\n    - allow: [API, Group, User, Location]\n  locations:\n    - type: url\n      target: {base}/catalog/root.yaml\n    - type: url\n      target: https://not-allowed.example.com/catalog-info.yaml\n"
+    );
+    let Some(app) = app(backend, &yaml).await else { return };
+    // Two generated locations, root.yaml, the group, the user and the API.
+    let all = ingested(&app, 6).await;
+    assert!(refs(&all).contains(&"api:default/remote-api".to_owned()), "{:?}", refs(&all));
+    let api = json_of(&app.get("/api/catalog/entities/by-name/api/default/remote-api").await);
+    assert_eq!(
+        api["spec"]["definition"], "openapi: 3.1.0\n",
+        "a relative $text resolves against the URL"
+    );
+    assert_eq!(
+        api["metadata"]["annotations"]["backstage.io/managed-by-location"],
+        format!("url:{base}/catalog/svc.yaml")
+    );
+    assert_eq!(
+        api["metadata"]["annotations"]["backstage.io/view-url"],
+        format!("{base}/catalog/svc.yaml")
+    );
+    // A host that backend.reading.allow does not list is never fetched: the error says how to allow it.
+    let locations = json_of(&app.get("/api/catalog/entities?filter=kind=location").await);
+    let messages: Vec<String> = locations
+        .as_array()
+        .expect("a")
+        .iter()
+        .flat_map(|l| l["status"]["items"].as_array().cloned().unwrap_or_default())
+        .filter_map(|i| i["message"].as_str().map(str::to_owned))
+        .collect();
+    assert!(messages.iter().any(|m| m.contains("reading from not-allowed.example.com is not allowed; add {host: not-allowed.example.com} to backend.reading.allow")), "{messages:?}");
+}
+catalog_test!(url_locations_follow_reading_allow);
