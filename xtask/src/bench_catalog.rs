@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 /// A tiny deterministic generator (the same catalog every run).
@@ -193,7 +193,12 @@ fn measure(
     });
     rows.push((
         name.to_owned(),
-        format!("p50 {:.2} ms, p99 {:.2} ms, {:.0} req/s", pct(0.5), pct(0.99), done as f64 / seconds),
+        format!(
+            "p50 {:.2} ms, p99 {:.2} ms, {:.0} req/s",
+            pct(0.5),
+            pct(0.99),
+            done as f64 / seconds
+        ),
     ));
     Ok(())
 }
@@ -210,7 +215,7 @@ pub(crate) fn run(n: usize) -> anyhow::Result<()> {
     bench_one(&dir, generated, "SQLite", "", &mut rows)?;
     match crate::postgres::TestPostgres::start() {
         Ok(pg) => {
-            let db = format!("backend:\n  database:\n    client: pg\n    connection: {}\n", pg.url);
+            let db = format!("  database:\n    client: pg\n    connection: {}\n", pg.url);
             bench_one(&dir, generated, "PostgreSQL", &db, &mut rows)?;
         }
         Err(e) => rows.push(("PostgreSQL".into(), format!("not measured: {e:#}"))),
@@ -249,10 +254,10 @@ fn bench_one(
         .arg(&config)
         .current_dir(&data)
         .env("RUST_LOG", "warn")
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(data.join("server.log"))?)
         .spawn()
         .context("start the release binary")?;
-    let server = Server { child };
+    let mut server = Server { child };
     // Every generated entity, the root Location file and the generated Location.
     let expected = generated + 2;
     let deadline = start + Duration::from_secs(900);
@@ -267,6 +272,10 @@ fn bench_one(
         }
         if Instant::now() > deadline {
             bail!("{label}: not ingested after 15 minutes");
+        }
+        if let Ok(Some(status)) = server.child.try_wait() {
+            let log = std::fs::read_to_string(data.join("server.log")).unwrap_or_default();
+            bail!("{label}: the server exited ({status}): {log}");
         }
         std::thread::sleep(Duration::from_millis(100));
     }

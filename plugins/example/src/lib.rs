@@ -13,13 +13,20 @@ mod server;
 mod ui;
 
 pub use config::Config;
-use portico_plugin_api::{Icon, NavItem, Plugin};
+use portico_plugin_api::{Entity, EntityCard, EntityTab, Icon, NavItem, Plugin};
+
+fn is_component(entity: &Entity) -> bool {
+    entity.is_kind("component")
+}
 
 /// The example plugin, as registered in the app's plugin list.
 pub const PLUGIN: Plugin = {
     let plugin = Plugin::new("example", "Example")
         .nav(&[NavItem::new("/example", "Example", Icon::Extension)])
-        .routes(routes::routes);
+        .routes(routes::routes)
+        // Contributions to the catalog's entity page, shown for components only.
+        .entity_cards(&[EntityCard::new("example-card", is_component, ui::entity_card)])
+        .entity_tabs(&[EntityTab::new("example", "Example", is_component, ui::entity_tab)]);
     #[cfg(feature = "ssr")]
     let plugin = plugin.backend(server::BACKEND);
     plugin

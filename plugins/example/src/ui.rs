@@ -74,3 +74,24 @@ fn BackendPing() -> impl IntoView {
         </InfoCard>
     }
 }
+
+/// A card on every component's overview: what a plugin sees of the entity.
+pub(crate) fn entity_card(entity: portico_plugin_api::Entity) -> AnyView {
+    let owner = entity.spec_str("owner").unwrap_or("nobody").to_owned();
+    view! {
+        <InfoCard title="Example plugin">
+            <p>{format!("The example plugin sees {} (owned by {owner}).", entity.entity_ref())}</p>
+        </InfoCard>
+    }
+    .into_any()
+}
+
+/// A whole tab on every component's page.
+pub(crate) fn entity_tab(entity: portico_plugin_api::Entity) -> AnyView {
+    view! {
+        <InfoCard title="Example tab">
+            <p>{format!("This tab is contributed by the example plugin for {}.", entity.display_name())}</p>
+        </InfoCard>
+    }
+    .into_any()
+}

@@ -752,7 +752,19 @@ async fn catalog_pages_render_on_the_server(backend: Backend) {
         "{}",
         page.body
     );
+    // Other plugins' contributions, by predicate: the example plugin's card and tab on components only.
+    assert!(
+        page.body.contains(
+            "The example plugin sees component:default/payments-api (owned by payments-team)."
+        ),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(r#"href="/catalog/default/component/payments-api/example""#));
+    let tab = app.get("/catalog/default/component/payments-api/example").await;
+    assert!(tab.body.contains("This tab is contributed by the example plugin for payments-api."));
     let group = app.get("/catalog/default/group/payments-team").await;
+    assert!(!group.body.contains("Example plugin"), "no example card on groups");
     assert!(
         group.body.contains("Members")
             && group.body.contains(r#"href="/catalog/default/user/alice""#),

@@ -97,6 +97,9 @@ impl Engine {
         let entities = outcome.emitted.len();
         let applied =
             store::apply(&self.db, &location.id, outcome, self.config.orphan_strategy).await?;
+        if applied.written > 5_000 {
+            store::after_bulk_write(&self.db).await?;
+        }
         tracing::info!(
             location = %location.target,
             entities,

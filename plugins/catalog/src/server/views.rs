@@ -276,7 +276,7 @@ pub(crate) fn layout(root: &str, nodes: Vec<Node>, edges: &[(String, String, Str
     let max = side.values().copied().max().unwrap_or(0);
     let mut columns: HashMap<i32, Vec<&Node>> = HashMap::new();
     for n in &by_depth {
-        columns.entry(side[n.0.as_str()]).or_default().push(n);
+        columns.entry(side.get(n.0.as_str()).copied().unwrap_or(0)).or_default().push(n);
     }
     let tallest = columns.values().map(Vec::len).max().unwrap_or(1) as f32;
     let height = tallest * (NODE_H + GAP_Y) + GAP_Y;
