@@ -126,6 +126,21 @@ fn fixtures(extra: &str) -> (tempfile::TempDir, String) {
     (dir, yaml)
 }
 
+/// `type targetRef` for each relation of an entity.
+fn relation_lines(entity: &Value) -> Vec<String> {
+    let relations = entity["relations"].as_array().expect("relations");
+    relations
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["type"].as_str().unwrap_or(""),
+                r["targetRef"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
 fn json_of(reply: &Reply) -> Value {
     serde_json::from_str(&reply.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", reply.body))
 }
@@ -183,18 +198,7 @@ async fn ingestion_relations_and_annotations(backend: Backend) {
 
     let api =
         json_of(&app.get("/api/catalog/entities/by-name/component/default/payments-api").await);
-    let rels: Vec<String> = api["relations"]
-        .as_array()
-        .expect("relations")
-        .iter()
-        .map(|r| {
-            format!(
-                "{} {}",
-                r["type"].as_str().unwrap_or(""),
-                r["targetRef"].as_str().unwrap_or("")
-            )
-        })
-        .collect();
+    let rels: Vec<String> = relation_lines(&api);
     assert_eq!(
         rels,
         [
@@ -217,18 +221,7 @@ async fn ingestion_relations_and_annotations(backend: Backend) {
     // Reverse relations are stitched onto the other side, case-insensitively.
     let team = json_of(&app.get("/api/catalog/entities/by-name/Group/Default/Payments-Team").await);
     assert_eq!(team["metadata"]["title"], "Payments");
-    let team_rels: Vec<String> = team["relations"]
-        .as_array()
-        .expect("relations")
-        .iter()
-        .map(|r| {
-            format!(
-                "{} {}",
-                r["type"].as_str().unwrap_or(""),
-                r["targetRef"].as_str().unwrap_or("")
-            )
-        })
-        .collect();
+    let team_rels: Vec<String> = relation_lines(&team);
     assert!(team_rels.contains(&"hasMember user:default/alice".to_owned()), "{team_rels:?}");
     assert!(
         team_rels.contains(&"ownerOf component:default/checkout-web".to_owned()),
@@ -666,18 +659,7 @@ async fn backstage_example_catalog_ingests(backend: Backend) {
         })
         .await;
     let artist = json_of(&reply);
-    let rels: Vec<String> = artist["relations"]
-        .as_array()
-        .expect("r")
-        .iter()
-        .map(|r| {
-            format!(
-                "{} {}",
-                r["type"].as_str().unwrap_or(""),
-                r["targetRef"].as_str().unwrap_or("")
-            )
-        })
-        .collect();
+    let rels: Vec<String> = relation_lines(&artist);
     assert!(rels.contains(&"ownedBy group:default/team-a".to_owned()), "{rels:?}");
     assert!(
         rels.contains(&"partOf system:default/artist-engagement-portal".to_owned()),
@@ -690,18 +672,7 @@ async fn backstage_example_catalog_ingests(backend: Backend) {
         })
         .await,
     );
-    let team_rels: Vec<String> = team_a["relations"]
-        .as_array()
-        .expect("r")
-        .iter()
-        .map(|r| {
-            format!(
-                "{} {}",
-                r["type"].as_str().unwrap_or(""),
-                r["targetRef"].as_str().unwrap_or("")
-            )
-        })
-        .collect();
+    let team_rels: Vec<String> = relation_lines(&team_a);
     assert!(team_rels.iter().any(|r| r.starts_with("childOf group:default/")), "{team_rels:?}");
     assert!(
         team_rels.contains(&"ownerOf component:default/artist-lookup".to_owned()),

@@ -6,7 +6,6 @@
 //! both agree). Columns are TEXT or BIGINT only.
 
 use portico_plugin_api::server::Db;
-use sqlx::Row as _;
 
 /// A bound argument.
 #[derive(Debug, Clone)]
@@ -88,22 +87,15 @@ macro_rules! bind_all {
     }};
 }
 
-fn cells_sqlite(row: &sqlx::sqlite::SqliteRow) -> Row {
-    Row((0..row.columns().len())
-        .map(|i| {
-            if let Ok(Some(s)) = row.try_get::<Option<String>, _>(i) {
-                Cell::Text(s)
-            } else if let Ok(Some(n)) = row.try_get::<Option<i64>, _>(i) {
-                Cell::Int(n)
-            } else {
-                Cell::Null
-            }
-        })
-        .collect())
-}
-
-fn cells_pg(row: &sqlx::postgres::PgRow) -> Row {
-    Row((0..row.columns().len())
+/// Reads every column of a row as text, else as an integer, else null.
+fn cells<R>(row: &R) -> Row
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    Row((0..row.len())
         .map(|i| {
             if let Ok(Some(s)) = row.try_get::<Option<String>, _>(i) {
                 Cell::Text(s)
@@ -153,13 +145,13 @@ impl Tx {
                 .fetch_all(&mut **tx)
                 .await?
                 .iter()
-                .map(cells_sqlite)
+                .map(cells)
                 .collect()),
             Tx::Postgres(tx) => Ok(bind_all!(sqlx::query(sql), args)
                 .fetch_all(&mut **tx)
                 .await?
                 .iter()
-                .map(cells_pg)
+                .map(cells)
                 .collect()),
         }
     }
@@ -176,14 +168,11 @@ impl Tx {
 /// Runs a read query on the pool.
 pub(crate) async fn rows(db: &Db, sql: &str, args: &[Arg]) -> Result<Vec<Row>, sqlx::Error> {
     match db {
-        Db::Sqlite(p) => Ok(bind_all!(sqlx::query(sql), args)
-            .fetch_all(p)
-            .await?
-            .iter()
-            .map(cells_sqlite)
-            .collect()),
+        Db::Sqlite(p) => {
+            Ok(bind_all!(sqlx::query(sql), args).fetch_all(p).await?.iter().map(cells).collect())
+        }
         Db::Postgres(p) => {
-            Ok(bind_all!(sqlx::query(sql), args).fetch_all(p).await?.iter().map(cells_pg).collect())
+            Ok(bind_all!(sqlx::query(sql), args).fetch_all(p).await?.iter().map(cells).collect())
         }
         _ => Err(sqlx::Error::Configuration("unsupported database".into())),
     }
