@@ -856,3 +856,29 @@ async fn url_locations_follow_reading_allow(backend: Backend) {
     assert!(messages.iter().any(|m| m.contains("reading from not-allowed.example.com is not allowed; add {host: not-allowed.example.com} to backend.reading.allow")), "{messages:?}");
 }
 catalog_test!(url_locations_follow_reading_allow);
+
+async fn facets_follow_changes(backend: Backend) {
+    let (dir, yaml) = fixtures("");
+    let Some(app) = app(backend, &yaml).await else { return };
+    ingested(&app, 9).await;
+    let path = "/api/catalog/entity-facets?facet=spec.lifecycle&filter=kind=component";
+    let before = json_of(&app.get(path).await);
+    assert_eq!(before["facets"]["spec.lifecycle"].as_array().map(Vec::len), Some(2));
+    // The same question again is answered from the cache, and must agree.
+    assert_eq!(json_of(&app.get(path).await), before);
+    write(
+        dir.path(),
+        "catalog/services/payments.yaml",
+        &SERVICES.replace("lifecycle: experimental", "lifecycle: deprecated"),
+    );
+    refresh(&app).await;
+    let after = json_of(&app.get(path).await);
+    let values: Vec<&str> = after["facets"]["spec.lifecycle"]
+        .as_array()
+        .expect("values")
+        .iter()
+        .filter_map(|v| v["value"].as_str())
+        .collect();
+    assert_eq!(values, ["deprecated", "production"], "a write invalidates cached facets");
+}
+catalog_test!(facets_follow_changes);

@@ -288,10 +288,50 @@ pub(crate) async fn by_refs(db: &Db, refs: &[String]) -> Result<Vec<Option<Value
     Ok(lower.iter().map(|r| found.get(r).and_then(|v| serde_json::from_str(v).ok())).collect())
 }
 
+/// How long a cached facet may serve when another replica may have written:
+/// within this process every commit invalidates at once.
+const FACET_TTL: std::time::Duration = std::time::Duration::from_secs(10);
+
+type FacetKey = (usize, u64, String, String);
+type FacetCache = std::collections::HashMap<FacetKey, (std::time::Instant, Vec<(String, i64)>)>;
+static FACETS: std::sync::Mutex<Option<FacetCache>> = std::sync::Mutex::new(None);
+
+/// Value counts of one facet, cached per write generation: the index page
+/// asks for six facets on every render and the catalog rarely changes
+/// between two renders.
+pub(crate) async fn facet(
+    db: &Db,
+    facet: &str,
+    listing: &Listing,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let key: FacetKey = (
+        sql::identity(db),
+        sql::generation(),
+        facet.to_lowercase(),
+        format!("{:?}|{:?}", listing.filter, listing.full_text),
+    );
+    let hit = FACETS.lock().ok().and_then(|guard| {
+        guard.as_ref()?.get(&key).filter(|(at, _)| at.elapsed() < FACET_TTL).map(|(_, v)| v.clone())
+    });
+    if let Some(values) = hit {
+        return Ok(values);
+    }
+    let values = facet_uncached(db, facet, listing).await?;
+    if let Ok(mut guard) = FACETS.lock() {
+        let cache = guard.get_or_insert_with(Default::default);
+        // Entries of older generations are dead: drop them rather than grow.
+        cache.retain(|k, _| k.1 == key.1);
+        if cache.len() < 1000 {
+            cache.insert(key, (std::time::Instant::now(), values.clone()));
+        }
+    }
+    Ok(values)
+}
+
 /// Value counts of one facet over the entities a filter selects (values in
 /// original case). Driven by the facet key's index range; the filter is probed
 /// per row, so no intermediate set of entities is built.
-pub(crate) async fn facet(
+async fn facet_uncached(
     db: &Db,
     facet: &str,
     listing: &Listing,

@@ -108,6 +108,24 @@ where
         .collect())
 }
 
+/// Counts committed write transactions in this process: anything cached from
+/// the catalog is valid only for the generation it was read at.
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The current write generation.
+pub(crate) fn generation() -> u64 {
+    GENERATION.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Which database a pool is, for cache keys (tests run several in one process).
+pub(crate) fn identity(db: &Db) -> usize {
+    match db {
+        Db::Sqlite(p) => std::sync::Arc::as_ptr(&p.connect_options()) as usize,
+        Db::Postgres(p) => std::sync::Arc::as_ptr(&p.connect_options()) as usize,
+        _ => 0,
+    }
+}
+
 /// A transaction on either engine.
 pub(crate) enum Tx {
     Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
@@ -156,12 +174,14 @@ impl Tx {
         }
     }
 
-    /// Commits.
+    /// Commits, and moves the write generation on (read caches key on it).
     pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
-            Tx::Sqlite(tx) => tx.commit().await,
-            Tx::Postgres(tx) => tx.commit().await,
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
         }
+        GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
     }
 }
 
