@@ -197,7 +197,7 @@ fn measure(
     rows.push((
         name.to_owned(),
         format!(
-            "p50 {:.2} ms, p99 {:.2} ms, {:.0} req/s",
+            "p50 {:.2} ms, p99 {:.2} ms, {:.0} req/s (first request {first:.1} ms)",
             pct(0.5),
             pct(0.99),
             done as f64 / seconds
