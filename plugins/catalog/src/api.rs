@@ -131,6 +131,8 @@ pub struct Graph {
     pub width: f32,
     /// Height.
     pub height: f32,
+    /// Width and height of every box.
+    pub node_size: (f32, f32),
     /// Boxes.
     pub nodes: Vec<GraphNode>,
     /// Arrows.

@@ -697,6 +697,7 @@ async fn catalog_pages_render_on_the_server(backend: Backend) {
         index.body
     );
     assert!(!index.body.contains("payments-db"), "resources are not in the component list");
+    assert!(!index.body.contains(".into_any()"), "no Rust leaks into the page as text");
     // Filters from the URL (Backstage's keys), facet counts in the options.
     let filtered =
         app.get("/catalog?filters%5Bkind%5D=component&filters%5Blifecycles%5D=experimental").await;

@@ -281,6 +281,7 @@ pub(crate) fn layout(root: &str, nodes: Vec<Node>, edges: &[(String, String, Str
     let tallest = columns.values().map(Vec::len).max().unwrap_or(1) as f32;
     let height = tallest * (NODE_H + GAP_Y) + GAP_Y;
     let mut out = Graph {
+        node_size: (NODE_W, NODE_H),
         width: (max - min + 1) as f32 * (NODE_W + GAP_X) + GAP_X,
         height,
         ..Graph::default()
@@ -315,7 +316,10 @@ pub(crate) fn layout(root: &str, nodes: Vec<Node>, edges: &[(String, String, Str
     }
     for (f, t, label) in edges {
         let (Some(&(fx, fy)), Some(&(tx, ty))) = (pos.get(f), pos.get(t)) else { continue };
-        let (from, to) = if tx >= fx {
+        // Same column: right side to right side (the drawing bows out into the gap).
+        let (from, to) = if tx == fx {
+            ((fx + NODE_W, fy + NODE_H / 2.0), (tx + NODE_W, ty + NODE_H / 2.0))
+        } else if tx > fx {
             ((fx + NODE_W, fy + NODE_H / 2.0), (tx, ty + NODE_H / 2.0))
         } else {
             ((fx, fy + NODE_H / 2.0), (tx + NODE_W, ty + NODE_H / 2.0))

@@ -367,13 +367,14 @@ fn RelationsTab(entity: Entity) -> impl IntoView {
 /// Draws a laid-out graph as SVG: boxes link to their entities.
 #[component]
 pub(crate) fn GraphSvg(graph: Graph) -> impl IntoView {
-    let w = 200.0_f32;
-    let h = 48.0_f32;
+    let (w, h) = graph.node_size;
     let edges = graph
         .edges
         .iter()
         .map(|e| {
-            let (mx, my) = ((e.from.0 + e.to.0) / 2.0, (e.from.1 + e.to.1) / 2.0 - 6.0);
+            let same_column = (e.from.0 - e.to.0).abs() < 1.0;
+            let mx = if same_column { e.from.0 + 60.0 } else { (e.from.0 + e.to.0) / 2.0 };
+            let my = (e.from.1 + e.to.1) / 2.0 - 6.0;
             let d = format!("M{:.1},{:.1} C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}", e.from.0, e.from.1, mx, e.from.1, mx, e.to.1, e.to.0, e.to.1);
             view! {
                 <g class="pt-graph__edge">

@@ -89,31 +89,35 @@ fn IndexBody(page: IndexPage, state: IndexQuery) -> impl IntoView {
     let sort = state.sort.clone().and_then(|(k, d)| SortDir::parse(&d).map(|d| (k, d)));
     let for_sort = state.clone();
     let for_page = state.clone();
+    // Each part is type-erased: one nested view type this deep overflows a
+    // 2 MiB stack when rendered by an unoptimised build.
+    let filters = view! { <Filters facets=page.facets state=state.clone()/> }.into_any();
+    let table = view! {
+        <Table
+            caption=caption
+            columns=columns()
+            rows=page.rows
+            sort=sort
+            sort_href=Callback::new(move |(key, dir): (String, SortDir)| {
+                let mut q = for_sort.clone();
+                q.sort = Some((key, dir.as_str().to_owned()));
+                q.offset = 0;
+                url_of(&q)
+            })
+            pagination=Pagination { offset: state.offset, limit: page.limit, total: page.total }
+            page_href=Callback::new(move |offset: usize| {
+                let mut q = for_page.clone();
+                q.offset = offset;
+                url_of(&q)
+            })
+            empty_title="No entities match these filters"
+        />
+    }
+    .into_any();
     view! {
         <div class="pt-catalog">
-            {view! { <Filters facets=page.facets state=state.clone()/> }.into_any()}
-            <div class="pt-catalog__results">
-                <Table
-                    caption=caption
-                    columns=columns()
-                    rows=page.rows
-                    sort=sort
-                    sort_href=Callback::new(move |(key, dir): (String, SortDir)| {
-                        let mut q = for_sort.clone();
-                        q.sort = Some((key, dir.as_str().to_owned()));
-                        q.offset = 0;
-                        url_of(&q)
-                    })
-                    pagination=Pagination { offset: state.offset, limit: page.limit, total: page.total }
-                    page_href=Callback::new(move |offset: usize| {
-                        let mut q = for_page.clone();
-                        q.offset = offset;
-                        url_of(&q)
-                    })
-                    empty_title="No entities match these filters"
-                />
-                .into_any()
-            </div>
+            {filters}
+            <div class="pt-catalog__results">{table}</div>
         </div>
     }
 }

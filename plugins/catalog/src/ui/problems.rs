@@ -31,7 +31,7 @@ pub(crate) fn ProblemsPage() -> impl IntoView {
                                         view! { <StatusWarning>"Warning"</StatusWarning> }.into_any()
                                     }),
                                     TableColumn::new("message", "Message", |p: &Problem| view! { <code class="pt-problem__message">{p.message.clone()}</code> }.into_any()),
-                                    TableColumn::new("at", "Last processed", |p: &Problem| view! { <time datetime=p.at.clone()>{p.at.replace('T', " ").trim_end_matches('Z').to_owned()}</time> }.into_any()),
+                                    TableColumn::new("at", "Last processed", |p: &Problem| view! { <time datetime=p.at.clone()>{format!("{} UTC", p.at.get(..19).unwrap_or(&p.at).replace('T', " "))}</time> }.into_any()),
                                 ]
                                 rows=rows
                                 empty_title="No problems: every location and entity processed cleanly"
