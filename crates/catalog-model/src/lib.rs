@@ -22,6 +22,18 @@ pub use refs::{EntityRef, RefContext, RefError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The canonical ref (`kind:namespace/name`, lower-case) of an entity given as
+/// JSON, when its kind and name are non-empty strings; the namespace defaults
+/// to `default`.
+pub fn ref_of(entity: &serde_json::Value) -> Option<String> {
+    let kind = entity.get("kind")?.as_str()?;
+    let meta = entity.get("metadata")?;
+    let name = meta.get("name")?.as_str()?;
+    let namespace = meta.get("namespace").and_then(serde_json::Value::as_str).unwrap_or("default");
+    (!kind.is_empty() && !name.is_empty())
+        .then(|| format!("{kind}:{namespace}/{name}").to_lowercase())
+}
+
 /// One catalog entity, in Backstage's envelope shape.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -22,15 +22,12 @@ pub struct Edge {
 
 /// Every edge the entity emits: each forward relation and its reverse.
 pub fn emitted(entity: &Value) -> Vec<Edge> {
-    let Some(kind) = entity.get("kind").and_then(Value::as_str) else { return Vec::new() };
-    let Some(def) = kinds::kind_def(kind) else { return Vec::new() };
-    let meta = entity.get("metadata");
-    let Some(name) = meta.and_then(|m| m.get("name")).and_then(Value::as_str) else {
+    let Some(source) = crate::ref_of(entity) else { return Vec::new() };
+    let Some(def) = entity.get("kind").and_then(Value::as_str).and_then(kinds::kind_def) else {
         return Vec::new();
     };
     let namespace =
-        meta.and_then(|m| m.get("namespace")).and_then(Value::as_str).unwrap_or("default");
-    let source = format!("{kind}:{namespace}/{name}").to_lowercase();
+        entity["metadata"].get("namespace").and_then(Value::as_str).unwrap_or("default");
     let Some(spec) = entity.get("spec") else { return Vec::new() };
     let mut out = Vec::new();
     for field in def.fields {

@@ -883,3 +883,26 @@ async fn facets_follow_changes(backend: Backend) {
     assert_eq!(values, ["deprecated", "production"], "a write invalidates cached facets");
 }
 catalog_test!(facets_follow_changes);
+
+async fn a_broken_document_does_not_take_its_neighbours_down(backend: Backend) {
+    let dir = tempfile::tempdir().expect("dir");
+    write(
+        dir.path(),
+        "mixed.yaml",
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: fine}\nspec: {type: service, lifecycle: production, owner: t}\n---\nkind: [unclosed\n",
+    );
+    let yaml = format!(
+        "catalog:\n  processingInterval: false\n  locations:\n    - type: file\n      target: {}\n",
+        dir.path().join("mixed.yaml").display()
+    );
+    let Some(app) = app(backend, &yaml).await else { return };
+    // The generated location and the good component; the broken document is reported.
+    let all = ingested(&app, 2).await;
+    assert!(refs(&all).contains(&"component:default/fine".to_owned()), "{:?}", refs(&all));
+    let fine = json_of(&app.get("/api/catalog/entities/by-name/component/default/fine").await);
+    assert!(fine.get("status").is_none(), "the good document carries no error: {fine}");
+    let location = json_of(&app.get("/api/catalog/entities?filter=kind=location").await);
+    let message = location[0]["status"]["items"][0]["message"].as_str().unwrap_or("").to_owned();
+    assert!(message.contains("mixed.yaml:7:1: invalid YAML"), "{message}");
+}
+catalog_test!(a_broken_document_does_not_take_its_neighbours_down);

@@ -496,8 +496,9 @@ async fn add_location(
         .into());
     };
     engine.refresh_location(&location).await?;
-    let root_ref = ingest::entity_ref(&ingest::root_entity(&location.kind, &location.target))
-        .unwrap_or_default();
+    let root_ref =
+        portico_catalog_model::ref_of(&ingest::root_entity(&location.kind, &location.target))
+            .unwrap_or_default();
     let rows = super::sql::rows(
         &engine.db,
         "SELECT final FROM catalog_entities WHERE root_id = $1 ORDER BY entity_ref",
@@ -507,7 +508,7 @@ async fn add_location(
     let entities: Vec<Value> = rows
         .iter()
         .filter_map(|r| serde_json::from_str::<Value>(&r.text(0)?).ok())
-        .filter(|e| ingest::entity_ref(e).as_deref() != Some(root_ref.as_str()))
+        .filter(|e| portico_catalog_model::ref_of(e).as_deref() != Some(root_ref.as_str()))
         .collect();
     Ok((
         StatusCode::CREATED,
@@ -582,7 +583,7 @@ async fn analyze(State(engine): State<Engine>, body: Bytes) -> ApiResult {
     }
     let target = Target::new(&kind, &target).map_err(|e| bad(e.to_string()))?;
     let root = ingest::root_entity(&target.kind, &target.target);
-    let root_ref = ingest::entity_ref(&root).unwrap_or_default();
+    let root_ref = portico_catalog_model::ref_of(&root).unwrap_or_default();
     let outcome = ingest::read_tree(root, &engine_rules(&engine), &engine.reader).await;
     let refs: Vec<String> = outcome.emitted.iter().map(|e| e.entity_ref.clone()).collect();
     let stored = query::by_refs(&engine.db, &refs).await?;

@@ -7,6 +7,7 @@
 //! read: a failed read never orphans). Nothing here touches the database.
 
 use super::read::{self, Reader, Target};
+use portico_catalog_model::ref_of;
 use portico_catalog_model::validate::validate_entity;
 use portico_catalog_model::yaml::{self, Document};
 use serde_json::{Value, json};
@@ -79,7 +80,7 @@ pub(crate) fn root_entity(kind: &str, target: &str) -> Value {
 pub(crate) async fn read_tree(root: Value, rules: &Rules, reader: &Reader) -> Outcome {
     let mut out = Outcome::default();
     let origin = annotation(&root, MANAGED_BY_ORIGIN).unwrap_or_default();
-    let root_ref = entity_ref(&root).unwrap_or_default();
+    let root_ref = ref_of(&root).unwrap_or_default();
     let mut seen_targets: HashSet<String> = HashSet::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     index.insert(root_ref.clone(), 0);
@@ -94,7 +95,7 @@ pub(crate) async fn read_tree(root: Value, rules: &Rules, reader: &Reader) -> Ou
     while let Some((at, depth)) = queue.pop_front() {
         let location = out.emitted[at].entity.clone();
         let location_ref = out.emitted[at].entity_ref.clone();
-        let (targets, problems) = location_targets(&location);
+        let (targets, problems) = location_targets(&location, at == 0);
         for p in problems {
             out.emitted[at].errors.push(error_item(&p));
         }
@@ -125,22 +126,16 @@ pub(crate) async fn read_tree(root: Value, rules: &Rules, reader: &Reader) -> Ou
             };
             for file in files {
                 let file_key = file.target.key();
-                let docs = match parse_file(&file.text, &file_key) {
-                    Ok(docs) => docs,
-                    Err(messages) => {
-                        for m in messages {
-                            out.emitted[at].errors.push(error_item(&m));
-                        }
-                        continue;
-                    }
-                };
-                for (doc, doc_errors) in docs {
-                    let mut value = doc.value;
-                    let mut problems: Vec<String> = doc_errors;
+                let (docs, syntax) = parse_file(&file.text, &file_key);
+                out.emitted[at].errors.extend(syntax.iter().map(|m| error_item(m)));
+                for mut doc in docs {
+                    let mut value = std::mem::take(&mut doc.value);
+                    let mut problems: Vec<String> = Vec::new();
                     resolve_placeholders(&mut value, &file.target, reader, &mut problems).await;
-                    let ref_guess = entity_ref(&value);
+                    let ref_guess = ref_of(&value);
                     problems.extend(validate_entity(&value).into_iter().map(|p| {
-                        let pos = doc_locate(&doc.positions_of, &p.path, p.at_key);
+                        let pos =
+                            if p.at_key { doc.locate_key(&p.path) } else { doc.locate(&p.path) };
                         format!("{file_key}:{}:{}: {}", pos.line, pos.column, p.message)
                     }));
                     if !problems.is_empty() {
@@ -189,22 +184,10 @@ pub(crate) async fn read_tree(root: Value, rules: &Rules, reader: &Reader) -> Ou
     out
 }
 
-/// A parsed document and its syntax-level problems.
-type Parsed = (LocatedDoc, Vec<String>);
-
-/// A document plus what is needed to locate problems in it.
-pub(crate) struct LocatedDoc {
-    value: Value,
-    positions_of: Document,
-}
-
-fn doc_locate(doc: &Document, path: &str, at_key: bool) -> yaml::Pos {
-    if at_key { doc.locate_key(path) } else { doc.locate(path) }
-}
-
-fn parse_file(text: &str, file_key: &str) -> Result<Vec<Parsed>, Vec<String>> {
-    let json = file_key.to_ascii_lowercase().ends_with(".json");
-    let (docs, errors) = if json {
+/// The documents of a descriptor file, and its syntax errors located as
+/// `file:line:col: message` (they belong to the location that read the file).
+fn parse_file(text: &str, file_key: &str) -> (Vec<Document>, Vec<String>) {
+    let (docs, errors) = if file_key.to_ascii_lowercase().ends_with(".json") {
         match yaml::parse_json(text) {
             Ok(d) => (d, vec![]),
             Err(e) => (vec![], vec![e]),
@@ -212,35 +195,15 @@ fn parse_file(text: &str, file_key: &str) -> Result<Vec<Parsed>, Vec<String>> {
     } else {
         yaml::parse_documents(text)
     };
-    if docs.is_empty() && !errors.is_empty() {
-        return Err(errors
-            .iter()
-            .map(|e| format!("{file_key}:{}:{}: {}", e.pos.line, e.pos.column, e.message))
-            .collect());
-    }
-    let mut out: Vec<Parsed> = docs
-        .into_iter()
-        .map(|mut d| {
-            let value = std::mem::take(&mut d.value);
-            (LocatedDoc { value, positions_of: d }, vec![])
-        })
+    let messages = errors
+        .iter()
+        .map(|e| format!("{file_key}:{}:{}: {}", e.pos.line, e.pos.column, e.message))
         .collect();
-    // Syntax errors in some documents: report them on the first good one's
-    // parent location by returning them as errors of a placeholder document.
-    if !errors.is_empty() {
-        let messages: Vec<String> = errors
-            .iter()
-            .map(|e| format!("{file_key}:{}:{}: {}", e.pos.line, e.pos.column, e.message))
-            .collect();
-        if let Some(first) = out.first_mut() {
-            first.1.extend(messages);
-        }
-    }
-    Ok(out)
+    (docs, messages)
 }
 
 /// The targets a `Location` entity points at, resolved against where it was read.
-fn location_targets(location: &Value) -> (Vec<Target>, Vec<String>) {
+fn location_targets(location: &Value, is_root: bool) -> (Vec<Target>, Vec<String>) {
     let spec = &location["spec"];
     let managed = annotation(location, MANAGED_BY).unwrap_or_default();
     let base = Target::parse_key(&managed);
@@ -253,18 +216,14 @@ fn location_targets(location: &Value) -> (Vec<Target>, Vec<String>) {
     if let Some(list) = spec["targets"].as_array() {
         raw.extend(list.iter().filter_map(Value::as_str));
     }
-    let mut targets = Vec::new();
-    let mut problems = Vec::new();
     // The root location's own target is read as written; a Location entity read
     // from a file resolves its targets against that file.
-    let is_root =
-        location["metadata"]["name"].as_str().is_some_and(|n| n.starts_with("generated-"))
-            && annotation(location, MANAGED_BY) == annotation(location, MANAGED_BY_ORIGIN);
+    let kind = own_type
+        .or_else(|| base.as_ref().map(|b| b.kind.clone()))
+        .unwrap_or_else(|| "file".to_owned());
+    let mut targets = Vec::new();
+    let mut problems = Vec::new();
     for t in raw {
-        let kind = own_type
-            .clone()
-            .or_else(|| base.as_ref().map(|b| b.kind.clone()))
-            .unwrap_or_else(|| "file".to_owned());
         let resolved = if is_root {
             Target::new(&kind, t)
         } else {
@@ -289,72 +248,72 @@ async fn resolve_placeholders(
     reader: &Reader,
     problems: &mut Vec<String>,
 ) {
-    if !has_placeholder(value, 0) {
-        return;
-    }
-    // Iterative walk: descriptors are shallow but may be hostile.
-    let mut paths: Vec<Vec<PathStep>> = vec![vec![]];
-    while let Some(path) = paths.pop() {
-        let Some(node) = walk(value, &path) else { continue };
-        if portico_catalog_model::validate::is_placeholder(node) {
-            let (op, target) = node
-                .as_object()
-                .and_then(|m| m.iter().next())
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
-                .unwrap_or_default();
-            match read_placeholder(&op, &target, base, reader).await {
-                Ok(v) => *node = v,
-                Err(e) => problems.push(format!("{op} {target:?}: {e}")),
-            }
+    let mut found = Vec::new();
+    placeholder_paths(value, &mut Vec::new(), &mut found);
+    for path in found {
+        let Some(node) = path.iter().try_fold(&mut *value, |node, step| match step {
+            PathStep::Key(k) => node.get_mut(k.as_str()),
+            PathStep::Index(i) => node.get_mut(*i),
+        }) else {
             continue;
-        }
-        match node {
-            Value::Object(map) => {
-                for key in map.keys() {
-                    let mut p = path.clone();
-                    p.push(PathStep::Key(key.clone()));
-                    paths.push(p);
-                }
-            }
-            Value::Array(items) => {
-                for i in 0..items.len() {
-                    let mut p = path.clone();
-                    p.push(PathStep::Index(i));
-                    paths.push(p);
-                }
-            }
-            _ => {}
+        };
+        let Some((op, target)) = node
+            .as_object()
+            .and_then(|m| m.iter().next())
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+        else {
+            continue;
+        };
+        match read_placeholder(&op, &target, base, reader).await {
+            Ok(v) => *node = v,
+            Err(e) => problems.push(format!("{op} {target:?}: {e}")),
         }
     }
 }
 
-/// A cheap scan first: almost no entity has a placeholder.
-fn has_placeholder(value: &Value, depth: usize) -> bool {
-    match value {
-        Value::Object(map) => {
-            map.keys().any(|k| k.starts_with('$'))
-                || (depth < 64 && map.values().any(|v| has_placeholder(v, depth + 1)))
-        }
-        Value::Array(items) => depth < 64 && items.iter().any(|v| has_placeholder(v, depth + 1)),
-        _ => false,
-    }
-}
-
-#[derive(Clone)]
+/// One step of a path into a JSON value.
 enum PathStep {
     Key(String),
     Index(usize),
 }
 
-fn walk<'a>(value: &'a mut Value, path: &[PathStep]) -> Option<&'a mut Value> {
-    let mut node = value;
-    for step in path {
-        node = match step {
-            PathStep::Key(k) => node.get_mut(k.as_str())?,
-            PathStep::Index(i) => node.get_mut(*i)?,
-        };
+/// A step while walking (borrowed from the value).
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Where the placeholders are (the walk borrows; only a hit is copied out).
+/// Recursion is safe: parsed descriptors are at most `yaml::MAX_DEPTH` deep.
+fn placeholder_paths<'a>(value: &'a Value, path: &mut Vec<Step<'a>>, out: &mut Vec<Vec<PathStep>>) {
+    if portico_catalog_model::validate::is_placeholder(value) {
+        let owned = path
+            .iter()
+            .map(|step| match step {
+                Step::Key(k) => PathStep::Key((*k).to_owned()),
+                Step::Index(i) => PathStep::Index(*i),
+            })
+            .collect();
+        out.push(owned);
+        return;
     }
-    Some(node)
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                path.push(Step::Key(k));
+                placeholder_paths(v, path, out);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                path.push(Step::Index(i));
+                placeholder_paths(v, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
 }
 
 async fn read_placeholder(
@@ -395,15 +354,6 @@ fn annotate(entity: &mut Value, from: &Target, origin: &str) {
                 .or_insert_with(|| Value::String(format!("url:{dir}/")));
         }
     }
-}
-
-/// The canonical ref of an entity, if its kind and name are strings.
-pub(crate) fn entity_ref(entity: &Value) -> Option<String> {
-    let kind = entity.get("kind")?.as_str()?;
-    let meta = entity.get("metadata")?;
-    let name = meta.get("name")?.as_str()?;
-    let ns = meta.get("namespace").and_then(Value::as_str).unwrap_or("default");
-    (!kind.is_empty() && !name.is_empty()).then(|| format!("{kind}:{ns}/{name}").to_lowercase())
 }
 
 /// An annotation's value.

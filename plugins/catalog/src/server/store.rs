@@ -375,7 +375,7 @@ async fn replace_relations<'a>(
     }
     let mut rows: Vec<[String; 4]> = Vec::new();
     for entity in entities {
-        let Some(origin) = ingest::entity_ref(entity) else { continue };
+        let Some(origin) = portico_catalog_model::ref_of(entity) else { continue };
         for edge in relations::emitted(entity) {
             affected.insert(edge.source.clone());
             rows.push([origin.clone(), edge.source, edge.kind.to_owned(), edge.target]);

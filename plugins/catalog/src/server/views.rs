@@ -33,7 +33,7 @@ pub(crate) fn href(entity_ref: &str) -> String {
 /// A table row from a stitched entity.
 pub(crate) fn row(entity: &Value) -> Row {
     let meta = &entity["metadata"];
-    let entity_ref = ingest::entity_ref(entity).unwrap_or_default();
+    let entity_ref = portico_catalog_model::ref_of(entity).unwrap_or_default();
     let text = |v: &Value| v.as_str().map(str::to_owned);
     Row {
         href: href(&entity_ref),
@@ -359,7 +359,7 @@ pub(crate) async fn preview_import(raw: &str) -> Result<ImportPreview, ServerErr
     let target = import_target(raw)?;
     check_registrable(&engine, &target.kind)?;
     let root = ingest::root_entity(&target.kind, &target.target);
-    let root_ref = ingest::entity_ref(&root).unwrap_or_default();
+    let root_ref = portico_catalog_model::ref_of(&root).unwrap_or_default();
     let outcome = ingest::read_tree(
         root,
         &ingest::Rules { allow: engine.config.allowed_kinds() },
