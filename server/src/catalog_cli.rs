@@ -5,7 +5,7 @@
 //! file that cannot be read are errors too (a typo must not pass silently).
 
 use anyhow::Context;
-use portico_catalog_model::diagnostic::{Diagnostic, Rendered, Severity, check_text};
+use portico_catalog_model::diagnostic::{Diagnostic, Rendered, Severity, check_text, decode_utf8};
 use portico_catalog_model::yaml::Pos;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -74,11 +74,9 @@ fn check_file(path: &Path, shown: &str, out: &mut dyn Write) -> anyhow::Result<(
             return Ok((1, 0));
         }
     };
-    let text = match String::from_utf8(bytes) {
+    let text = match decode_utf8(bytes) {
         Ok(text) => text,
-        Err(e) => {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        Err(line) => {
             let mut d = file_error("the file is not valid UTF-8".to_owned());
             d.pos.line = line;
             write!(out, "{}", Rendered { diagnostic: &d, file: shown, source: "" })?;

@@ -50,6 +50,14 @@ impl FileReport {
     }
 }
 
+/// A file's bytes as text; on invalid UTF-8, the 1-based line where it starts.
+pub fn decode_utf8(bytes: Vec<u8>) -> Result<String, usize> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        valid.iter().filter(|b| **b == b'\n').count() + 1
+    })
+}
+
 /// Checks a descriptor file's text. `json` selects JSON parsing (for `.json` files).
 pub fn check_text(text: &str, json: bool) -> FileReport {
     let mut report = FileReport::default();

@@ -455,19 +455,13 @@ async fn add_location(
         )
         .into());
     }
-    if !engine.config.registrable_location_types.contains(&kind) {
-        return Err(bad(format!(
-            "Registering locations of type '{kind}' is not allowed; allowed: {} (catalog.registrableLocationTypes)",
-            engine.config.registrable_location_types.join(", ")
-        )));
+    if let Some(refusal) = engine.refuse_type(&kind) {
+        return Err(bad(refusal));
     }
     let target = Target::new(&kind, &target).map_err(|e| bad(e.to_string()))?;
-    let existing = store::locations(&engine.db).await?;
-    let exists =
-        existing.iter().find(|l| l.kind == target.kind && l.target == target.target).cloned();
+    let exists = engine.registered(&target).await?;
     if dry_run {
-        let root = ingest::root_entity(&target.kind, &target.target);
-        let outcome = ingest::read_tree(root, &engine_rules(&engine), &engine.reader).await;
+        let outcome = engine.dry_run(&target).await;
         let errors: Vec<Value> =
             outcome.emitted.iter().flat_map(|e| e.errors.iter().cloned()).collect();
         let entities: Vec<Value> = outcome.emitted.into_iter().map(|e| e.entity).collect();
@@ -479,23 +473,20 @@ async fn add_location(
         })))
             .into_response());
     }
-    if exists.is_some() {
-        return Err(PortalError::new(
+    // Checked before and after: a concurrent registration of the same target loses here.
+    let conflict = || -> ServerError {
+        PortalError::new(
             ErrorCode::Conflict,
             format!("Location {}:{} already exists", target.kind, target.target),
         )
-        .into());
-    }
-    let Some(location) =
-        store::add_location(&engine.db, &target.kind, &target.target, "api").await?
-    else {
-        return Err(PortalError::new(
-            ErrorCode::Conflict,
-            format!("Location {}:{} already exists", target.kind, target.target),
-        )
-        .into());
+        .into()
     };
-    engine.refresh_location(&location).await?;
+    if exists.is_some() {
+        return Err(conflict());
+    }
+    let Some(location) = engine.register(&target).await? else {
+        return Err(conflict());
+    };
     let root_ref =
         portico_catalog_model::ref_of(&ingest::root_entity(&location.kind, &location.target))
             .unwrap_or_default();
@@ -515,10 +506,6 @@ async fn add_location(
         Json(json!({ "location": location_json(&location), "entities": entities })),
     )
         .into_response())
-}
-
-fn engine_rules(engine: &Engine) -> ingest::Rules {
-    ingest::Rules { allow: engine.config.allowed_kinds() }
 }
 
 async fn delete_location(State(engine): State<Engine>, Path(id): Path<String>) -> ApiResult {
@@ -578,13 +565,14 @@ async fn analyze(State(engine): State<Engine>, body: Bytes) -> ApiResult {
     let body = json_body(&body)?;
     let location = body.get("location").ok_or_else(|| bad("Request body must have a location"))?;
     let (kind, target) = location_spec(location)?;
-    if !engine.config.registrable_location_types.contains(&kind) {
-        return Err(bad(format!("Analyzing locations of type '{kind}' is not allowed")));
+    if let Some(refusal) = engine.refuse_type(&kind) {
+        return Err(bad(refusal));
     }
     let target = Target::new(&kind, &target).map_err(|e| bad(e.to_string()))?;
-    let root = ingest::root_entity(&target.kind, &target.target);
-    let root_ref = portico_catalog_model::ref_of(&root).unwrap_or_default();
-    let outcome = ingest::read_tree(root, &engine_rules(&engine), &engine.reader).await;
+    let root_ref =
+        portico_catalog_model::ref_of(&ingest::root_entity(&target.kind, &target.target))
+            .unwrap_or_default();
+    let outcome = engine.dry_run(&target).await;
     let refs: Vec<String> = outcome.emitted.iter().map(|e| e.entity_ref.clone()).collect();
     let stored = query::by_refs(&engine.db, &refs).await?;
     let files: Vec<Value> = outcome

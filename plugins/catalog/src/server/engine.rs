@@ -84,6 +84,47 @@ impl Engine {
         Rules { allow }
     }
 
+    /// Why a location type may not be registered through the API or the import
+    /// page, if it may not (`catalog.registrableLocationTypes`).
+    pub(crate) fn refuse_type(&self, kind: &str) -> Option<String> {
+        let allowed = &self.config.registrable_location_types;
+        (!allowed.iter().any(|t| t == kind)).then(|| {
+            format!(
+                "Registering locations of type '{kind}' is not allowed; allowed: {} (catalog.registrableLocationTypes)",
+                allowed.join(", ")
+            )
+        })
+    }
+
+    /// The registered location with this type and target, if any.
+    pub(crate) async fn registered(
+        &self,
+        target: &Target,
+    ) -> Result<Option<Location>, sqlx::Error> {
+        Ok(store::locations(&self.db)
+            .await?
+            .into_iter()
+            .find(|l| l.kind == target.kind && l.target == target.target))
+    }
+
+    /// Reads a target as a new location would be read, storing nothing
+    /// (dry runs, the import preview, analyze-location).
+    pub(crate) async fn dry_run(&self, target: &Target) -> ingest::Outcome {
+        let root = ingest::root_entity(&target.kind, &target.target);
+        ingest::read_tree(root, &Rules { allow: self.config.allowed_kinds() }, &self.reader).await
+    }
+
+    /// Registers a location and reads it at once; `None` when it already exists.
+    pub(crate) async fn register(&self, target: &Target) -> Result<Option<Location>, sqlx::Error> {
+        let Some(location) =
+            store::add_location(&self.db, &target.kind, &target.target, "api").await?
+        else {
+            return Ok(None);
+        };
+        self.refresh_location(&location).await?;
+        Ok(Some(location))
+    }
+
     /// Reads one root location and stores the result.
     pub(crate) async fn refresh_location(
         &self,

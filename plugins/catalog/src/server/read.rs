@@ -60,15 +60,12 @@ impl Target {
                 };
                 Ok(Self::file(&normalize(&abs)))
             }
-            "url" => {
-                let lower = target.to_ascii_lowercase();
-                if !(lower.starts_with("https://") || lower.starts_with("http://"))
-                    || target.contains(char::is_whitespace)
-                {
-                    return Err(ReadError::Invalid(format!("{target:?} is not an http(s) URL")));
+            "url" => match reqwest::Url::parse(target) {
+                Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {
+                    Ok(Self { kind: "url".into(), target: target.to_owned(), optional: false })
                 }
-                Ok(Self { kind: "url".into(), target: target.to_owned(), optional: false })
-            }
+                _ => Err(ReadError::Invalid(format!("{target:?} is not an http(s) URL"))),
+            },
             other => Err(ReadError::Unsupported(format!(
                 "location type {other:?} is not supported (use file or url)"
             ))),
@@ -100,9 +97,10 @@ impl Target {
             if self.kind != "url" {
                 return Err(ReadError::Invalid(format!("{relative:?} is not an absolute URL")));
             }
-            let base = self.target.rsplit_once('/').map_or(self.target.as_str(), |(d, _)| d);
-            let joined = join_url(base, relative);
-            return Self::new("url", &joined);
+            let joined = reqwest::Url::parse(&self.target)
+                .and_then(|base| base.join(relative))
+                .map_err(|e| ReadError::Invalid(format!("{relative:?}: {e}")))?;
+            return Self::new("url", joined.as_str());
         }
         if kind != "file" {
             return Self::new(kind, relative);
@@ -119,23 +117,6 @@ impl Target {
         let joined = if path.is_absolute() { path.to_path_buf() } else { dir.join(path) };
         Ok(Self::file(&normalize(&joined)))
     }
-}
-
-fn join_url(base: &str, relative: &str) -> String {
-    let mut parts: Vec<&str> = base.split('/').collect();
-    for seg in relative.split('/') {
-        match seg {
-            "." | "" => {}
-            ".." => {
-                // Never climb above scheme://host.
-                if parts.len() > 3 {
-                    parts.pop();
-                }
-            }
-            s => parts.push(s),
-        }
-    }
-    parts.join("/")
 }
 
 /// Removes `.` and `..` without touching the filesystem.
@@ -160,19 +141,27 @@ pub(crate) struct Reader {
     pub(crate) max_bytes: usize,
     /// `backend.reading.allow` hosts (`example.com`, `*.example.com`, `localhost:8080`).
     pub(crate) allow: Vec<String>,
-    client: reqwest::Client,
 }
 
 impl Reader {
     /// A reader.
     pub(crate) fn new(max_bytes: usize, allow: Vec<String>) -> Self {
-        let client = reqwest::Client::builder()
+        Self { max_bytes, allow }
+    }
+}
+
+/// One HTTP client for the process, built on first use: it pools connections
+/// across refreshes, and page renders (which build a `Reader` but never fetch)
+/// do not pay for loading TLS roots.
+fn client() -> &'static reqwest::Client {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    CLIENT.get_or_init(|| {
+        reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(30))
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .unwrap_or_default();
-        Self { max_bytes, allow, client }
-    }
+            .unwrap_or_default()
+    })
 }
 
 /// Reads a target; a file glob expands to every matching file (none is an error).
@@ -213,9 +202,7 @@ pub(crate) async fn read_one(target: &Target, reader: &Reader) -> Result<File, R
             )));
         }
     };
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+    let text = portico_catalog_model::diagnostic::decode_utf8(bytes).map_err(|line| {
         ReadError::Invalid(format!("{}: not valid UTF-8 (line {line})", target.target))
     })?;
     Ok(File { target: target.clone(), text })
@@ -240,19 +227,19 @@ async fn read_file(path: &Path, max_bytes: usize) -> Result<Vec<u8>, ReadError> 
 }
 
 async fn fetch(url: &str, reader: &Reader) -> Result<Vec<u8>, ReadError> {
-    let host = url
-        .split_once("://")
-        .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""))
-        .unwrap_or("");
-    let host = host.rsplit_once('@').map_or(host, |(_, h)| h).to_ascii_lowercase();
+    let parsed = reqwest::Url::parse(url).map_err(|e| ReadError::Invalid(format!("{url}: {e}")))?;
+    let host = match (parsed.host_str(), parsed.port()) {
+        (Some(h), Some(port)) => format!("{h}:{port}"),
+        (Some(h), None) => h.to_owned(),
+        (None, _) => return Err(ReadError::Invalid(format!("{url} has no host"))),
+    };
     if !host_allowed(&host, &reader.allow) {
         return Err(ReadError::Unsupported(format!(
             "reading from {host} is not allowed; add {{host: {host}}} to backend.reading.allow"
         )));
     }
-    let mut response = reader
-        .client
-        .get(url)
+    let mut response = client()
+        .get(parsed)
         .send()
         .await
         .map_err(|e| ReadError::Invalid(format!("{url}: {}", without_url(&e))))?;

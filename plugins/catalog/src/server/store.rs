@@ -149,11 +149,8 @@ pub(crate) async fn delete_location(db: &Db, id: &str) -> Result<bool> {
         .iter()
         .filter_map(|r| r.text(0))
         .collect();
-    let mut affected = delete_entities(&mut tx, &refs).await?;
-    for r in &refs {
-        affected.remove(r);
-    }
-    stitch(&mut tx, &affected.into_iter().collect::<Vec<_>>()).await?;
+    let affected = delete_refs(&mut tx, &refs).await?;
+    stitch(&mut tx, &affected).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -342,14 +342,9 @@ fn import_target(raw: &str) -> Result<Target, ServerError> {
 }
 
 fn check_registrable(engine: &Engine, kind: &str) -> Result<(), ServerError> {
-    if engine.config.registrable_location_types.iter().any(|t| t == kind) {
-        Ok(())
-    } else {
-        Err(PortalError::bad_request(format!(
-            "Registering {kind} locations is not allowed here (catalog.registrableLocationTypes allows {}).",
-            engine.config.registrable_location_types.join(", ")
-        ))
-        .into())
+    match engine.refuse_type(kind) {
+        Some(refusal) => Err(PortalError::bad_request(refusal).into()),
+        None => Ok(()),
     }
 }
 
@@ -358,14 +353,10 @@ pub(crate) async fn preview_import(raw: &str) -> Result<ImportPreview, ServerErr
     let engine = engine()?;
     let target = import_target(raw)?;
     check_registrable(&engine, &target.kind)?;
-    let root = ingest::root_entity(&target.kind, &target.target);
-    let root_ref = portico_catalog_model::ref_of(&root).unwrap_or_default();
-    let outcome = ingest::read_tree(
-        root,
-        &ingest::Rules { allow: engine.config.allowed_kinds() },
-        &engine.reader,
-    )
-    .await;
+    let root_ref =
+        portico_catalog_model::ref_of(&ingest::root_entity(&target.kind, &target.target))
+            .unwrap_or_default();
+    let outcome = engine.dry_run(&target).await;
     let errors = outcome
         .emitted
         .iter()
@@ -378,10 +369,7 @@ pub(crate) async fn preview_import(raw: &str) -> Result<ImportPreview, ServerErr
         .filter(|e| e.entity_ref != root_ref)
         .map(|e| row(&e.entity))
         .collect();
-    let exists = store::locations(&engine.db)
-        .await?
-        .iter()
-        .any(|l| l.kind == target.kind && l.target == target.target);
+    let exists = engine.registered(&target).await?.is_some();
     Ok(ImportPreview { kind: target.kind, target: target.target, entities, errors, exists })
 }
 
@@ -397,16 +385,13 @@ pub(crate) async fn register(raw: &str) -> Result<usize, ServerError> {
     }
     let target = import_target(raw)?;
     check_registrable(&engine, &target.kind)?;
-    let Some(location) =
-        store::add_location(&engine.db, &target.kind, &target.target, "api").await?
-    else {
+    let Some(location) = engine.register(&target).await? else {
         return Err(PortalError::new(
             portico_plugin_api::ErrorCode::Conflict,
             "This location is already registered.",
         )
         .into());
     };
-    engine.refresh_location(&location).await?;
     let rows = super::sql::rows(
         &engine.db,
         "SELECT COUNT(*) FROM catalog_entities WHERE root_id = $1",
