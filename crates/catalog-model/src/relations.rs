@@ -9,6 +9,24 @@ use crate::kinds::{self, FieldType};
 use crate::refs::{EntityRef, RefContext};
 use serde_json::Value;
 
+/// Every relation pair: the forward name (as the graph draws it) and its reverse.
+/// The kinds table's reference fields emit exactly these (some fields emit a
+/// pair the other way round, as `dependencyOf` does).
+pub const PAIRS: &[(&str, &str)] = &[
+    ("ownedBy", "ownerOf"),
+    ("partOf", "hasPart"),
+    ("providesApi", "apiProvidedBy"),
+    ("consumesApi", "apiConsumedBy"),
+    ("dependsOn", "dependencyOf"),
+    ("memberOf", "hasMember"),
+    ("childOf", "parentOf"),
+];
+
+/// The reverse of a forward relation name, if it is one.
+pub fn reverse_of(forward: &str) -> Option<&'static str> {
+    PAIRS.iter().find(|(f, _)| *f == forward).map(|(_, r)| *r)
+}
+
 /// One directed edge.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Edge {

@@ -78,3 +78,22 @@ fn relations_of_a_real_component_follow_the_spec_table() {
         system:default/artist-engagement-portal hasPart component:default/artist-lookup"#]]
     .assert_eq(&edges.join("\n"));
 }
+
+#[test]
+fn every_relation_a_kind_emits_is_one_of_the_pairs() {
+    use portico_catalog_model::kinds::KINDS;
+    use portico_catalog_model::relations::PAIRS;
+    for kind in KINDS {
+        for field in kind.fields {
+            if let Some((forward, reverse)) = field.relation {
+                let known =
+                    PAIRS.iter().any(|p| *p == (forward, reverse) || *p == (reverse, forward));
+                assert!(
+                    known,
+                    "{}.{} emits {forward}/{reverse}, missing from PAIRS",
+                    kind.kind, field.name
+                );
+            }
+        }
+    }
+}

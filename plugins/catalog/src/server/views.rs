@@ -10,6 +10,7 @@ use crate::api::{
     Related, Row,
 };
 use portico_catalog_model::Entity;
+use portico_catalog_model::relations::{PAIRS, reverse_of};
 use portico_plugin_api::PortalError;
 use portico_plugin_api::server::ServerError;
 use serde_json::Value;
@@ -155,10 +156,6 @@ pub(crate) async fn entity(
     Ok(Some(EntityPage { entity, related }))
 }
 
-/// Relations drawn in the graph: one direction of each pair (the reverse is the same edge).
-pub(crate) const FORWARD_RELATIONS: &[&str] =
-    &["ownedBy", "partOf", "providesApi", "consumesApi", "dependsOn", "memberOf", "childOf"];
-
 /// The neighbourhood of an entity, laid out.
 pub(crate) async fn graph(
     root: &str,
@@ -169,7 +166,7 @@ pub(crate) async fn graph(
     let depth = depth.clamp(1, 4);
     let root = root.to_lowercase();
     let wanted: Vec<String> = if relations.is_empty() {
-        FORWARD_RELATIONS.iter().map(|s| (*s).to_owned()).collect()
+        PAIRS.iter().map(|(forward, _)| (*forward).to_owned()).collect()
     } else {
         relations.to_vec()
     };
@@ -191,7 +188,7 @@ pub(crate) async fn graph(
                         continue;
                     };
                     let forward = wanted.iter().any(|w| w == t);
-                    let backward = wanted.iter().any(|w| reverse(w) == t);
+                    let backward = wanted.iter().any(|w| reverse_of(w) == Some(t));
                     if !forward && !backward {
                         continue;
                     }
@@ -205,7 +202,7 @@ pub(crate) async fn graph(
                         } else {
                             let fwd = wanted
                                 .iter()
-                                .find(|w| reverse(w) == t)
+                                .find(|w| reverse_of(w) == Some(t))
                                 .cloned()
                                 .unwrap_or_default();
                             (target.to_owned(), r.clone(), fwd)
@@ -228,20 +225,6 @@ pub(crate) async fn graph(
     let mut edges: Vec<(String, String, String)> = edges.into_iter().collect();
     edges.sort();
     Ok(layout(&root, nodes, &edges))
-}
-
-/// The reverse name of a forward relation (the graph walks both directions).
-fn reverse(t: &str) -> &str {
-    match t {
-        "ownedBy" => "ownerOf",
-        "partOf" => "hasPart",
-        "providesApi" => "apiProvidedBy",
-        "consumesApi" => "apiConsumedBy",
-        "dependsOn" => "dependencyOf",
-        "memberOf" => "hasMember",
-        "childOf" => "parentOf",
-        other => other,
-    }
 }
 
 /// Box size and spacing of the graph drawing.

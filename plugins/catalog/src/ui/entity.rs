@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use portico_catalog_model::Entity;
+use portico_catalog_model::relations::PAIRS;
 use portico_plugin_api::Registry;
 use portico_ui::prelude::*;
 
@@ -322,7 +323,7 @@ fn RelationsTab(entity: Entity) -> impl IntoView {
                 .get_all("relation")
                 .unwrap_or_default()
                 .into_iter()
-                .filter(|r| crate::ui::RELATIONS.contains(&r.as_str()))
+                .filter(|r| PAIRS.iter().any(|(forward, _)| forward == r))
                 .collect();
             (depth, relations)
         })
@@ -345,7 +346,7 @@ fn RelationsTab(entity: Entity) -> impl IntoView {
                     <legend>"Relations"</legend>
                     {move || {
                         let chosen = controls.get().1;
-                        crate::ui::RELATIONS.iter().map(|r| {
+                        PAIRS.iter().map(|(r, _)| {
                             let id = format!("graph-rel-{r}");
                             let checked = chosen.is_empty() || chosen.iter().any(|c| c == r);
                             view! { <span class="pt-check"><input type="checkbox" id=id.clone() name="relation" value=*r checked=checked/><label for=id>{*r}</label></span> }

@@ -11,7 +11,3 @@ pub(crate) use entity::EntityView;
 pub(crate) use import::ImportPage;
 pub(crate) use index::CatalogIndex;
 pub(crate) use problems::ProblemsPage;
-
-/// The relation types the graph can show (one direction of each pair).
-pub(crate) const RELATIONS: &[&str] =
-    &["ownedBy", "partOf", "providesApi", "consumesApi", "dependsOn", "memberOf", "childOf"];
