@@ -183,10 +183,11 @@ fn order_expr(field: &str, args: &mut Vec<Arg>) -> String {
     }
 }
 
-fn where_clause(listing: &Listing, args: &mut Vec<Arg>) -> String {
-    let mut conditions = Vec::new();
-    if let Some(f) = listing.filter.sql(args, "e.entity_ref", true) {
-        conditions.push(f);
+/// The listing's conditions (filter and full-text) on the entity ref `target`.
+fn conditions(listing: &Listing, args: &mut Vec<Arg>, target: &str, drive: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(f) = listing.filter.sql(args, target, drive) {
+        out.push(f);
     }
     if let Some(ft) = &listing.full_text {
         let escaped =
@@ -200,8 +201,13 @@ fn where_clause(listing: &Listing, args: &mut Vec<Arg>) -> String {
             args.extend(ft.fields.iter().map(|f| Arg::Text(f.to_lowercase())));
             format!(" AND key IN ({})", sql::placeholders(start, ft.fields.len()))
         };
-        conditions.push(format!("e.entity_ref IN (SELECT entity_ref FROM catalog_search WHERE value LIKE {like} ESCAPE '\\'{fields})"));
+        out.push(format!("{target} IN (SELECT entity_ref FROM catalog_search WHERE value LIKE {like} ESCAPE '\\'{fields})"));
     }
+    out
+}
+
+fn where_clause(listing: &Listing, args: &mut Vec<Arg>) -> String {
+    let conditions = conditions(listing, args, "e.entity_ref", true);
     if conditions.is_empty() {
         String::new()
     } else {
@@ -337,48 +343,16 @@ async fn facet_uncached(
     listing: &Listing,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
     let mut args = vec![Arg::Text(facet.to_lowercase())];
-    let mut filter = listing
-        .filter
-        .sql(&mut args, "s.entity_ref", false)
-        .map(|f| format!(" AND {f}"))
-        .unwrap_or_default();
-    if listing.full_text.is_some() {
-        let mut inner = Vec::new();
-        let clause = where_clause(listing, &mut inner);
-        let renumbered = shift_placeholders(&clause, args.len());
-        args.extend(inner);
-        filter = format!(
-            " AND s.entity_ref IN (SELECT e.entity_ref FROM catalog_entities e{renumbered})"
-        );
-    }
+    let filter: String = conditions(listing, &mut args, "s.entity_ref", false)
+        .iter()
+        .map(|c| format!(" AND {c}"))
+        .collect();
     let sql = format!(
         "SELECT s.value, MIN(COALESCE(s.original, s.value)), COUNT(*) FROM catalog_search s \
          WHERE s.key = $1 AND s.value IS NOT NULL{filter} GROUP BY s.value ORDER BY 2"
     );
     let rows = sql::rows(db, &sql, &args).await?;
     Ok(rows.iter().map(|r| (r.text(1).unwrap_or_default(), r.int(2))).collect())
-}
-
-/// Adds `shift` to every `$N` placeholder of a SQL fragment.
-fn shift_placeholders(sql: &str, shift: usize) -> String {
-    let mut out = String::with_capacity(sql.len() + 8);
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        out.push(c);
-        if c != '$' {
-            continue;
-        }
-        let mut digits = String::new();
-        while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
-            digits.push(*d);
-            chars.next();
-        }
-        match digits.parse::<usize>() {
-            Ok(n) => out.push_str(&(n + shift).to_string()),
-            Err(_) => out.push_str(&digits),
-        }
-    }
-    out
 }
 
 /// Keeps only the given dotted paths of an entity (`fields=kind,metadata.name`).

@@ -524,22 +524,15 @@ pub(crate) fn search_rows(entity: &Value) -> Vec<(String, Option<String>, Option
             }
         }
     }
-    // The etag changes on every stitch and nobody filters on it.
-    if let Some(pos) = stack.iter().position(|(k, _)| k == "metadata") {
-        let (_, meta) = stack.swap_remove(pos);
-        if let Some(map) = meta.as_object() {
-            for (k, v) in map {
-                if k != "etag" {
-                    stack.push((format!("metadata.{}", k.to_lowercase()), v));
-                }
-            }
-        }
-    }
     while let Some((key, value)) = stack.pop() {
         match value {
             Value::Object(map) => {
                 for (k, v) in map {
-                    stack.push((format!("{key}.{}", k.to_lowercase()), v));
+                    let child = format!("{key}.{}", k.to_lowercase());
+                    // The etag changes on every stitch and nobody filters on it.
+                    if child != "metadata.etag" {
+                        stack.push((child, v));
+                    }
                 }
             }
             Value::Array(items) => {
