@@ -141,27 +141,28 @@ pub(crate) struct Reader {
     pub(crate) max_bytes: usize,
     /// `backend.reading.allow` hosts (`example.com`, `*.example.com`, `localhost:8080`).
     pub(crate) allow: Vec<String>,
+    /// Built on first fetch: page renders build a `Reader` but never fetch, so
+    /// they do not pay for loading TLS roots. Shared by the clones of one
+    /// reader (one app), never across apps: a pooled connection belongs to the
+    /// runtime that opened it.
+    client: std::sync::Arc<std::sync::OnceLock<reqwest::Client>>,
 }
 
 impl Reader {
     /// A reader.
     pub(crate) fn new(max_bytes: usize, allow: Vec<String>) -> Self {
-        Self { max_bytes, allow }
+        Self { max_bytes, allow, client: Default::default() }
     }
-}
 
-/// One HTTP client for the process, built on first use: it pools connections
-/// across refreshes, and page renders (which build a `Reader` but never fetch)
-/// do not pay for loading TLS roots.
-fn client() -> &'static reqwest::Client {
-    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
-    CLIENT.get_or_init(|| {
-        reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(30))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_default()
-    })
+    fn client(&self) -> &reqwest::Client {
+        self.client.get_or_init(|| {
+            reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(30))
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap_or_default()
+        })
+    }
 }
 
 /// Reads a target; a file glob expands to every matching file (none is an error).
@@ -238,7 +239,8 @@ async fn fetch(url: &str, reader: &Reader) -> Result<Vec<u8>, ReadError> {
             "reading from {host} is not allowed; add {{host: {host}}} to backend.reading.allow"
         )));
     }
-    let mut response = client()
+    let mut response = reader
+        .client()
         .get(parsed)
         .send()
         .await
