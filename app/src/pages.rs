@@ -24,10 +24,10 @@ pub(crate) fn BuiltinDoc(
     let doc = Resource::new_blocking(|| (), move |_| render_builtin_markdown(which.to_owned()));
     view! {
         <Suspense fallback=|| view! { <Progress label="Loading the document"/> }>
-            {move || doc.get().map(|r| match r {
+            {move || Suspend::new(async move { match doc.await {
                 Ok(html) => view! { <MarkdownContent html/> }.into_any(),
                 Err(e) => view! { <ErrorPanel title="Could not load this document" message=e.to_string()/> }.into_any(),
-            })}
+            } })}
         </Suspense>
     }
 }

@@ -68,7 +68,7 @@ pub fn router(settings: &Settings, db: Db) -> anyhow::Result<Router> {
         }
     };
 
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let pages = Router::new()
         .leptos_routes_with_context(&options, routes, context, {
             let options = options.clone();
@@ -98,6 +98,17 @@ pub fn router(settings: &Settings, db: Db) -> anyhow::Result<Router> {
         .merge(pages)
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http()))
+}
+
+/// The app's page routes, listed once per process. The list follows from the
+/// compiled-in plugins, so it cannot change; and listing it renders the app in
+/// Leptos's route-generation mode, which touches Leptos's process-wide reactive
+/// state: doing that while another router renders a page can stall that page
+/// for good (seen in the test suite, where many apps share one process).
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// What every page render and server function gets: the database, the config,

@@ -19,7 +19,7 @@ pub(crate) fn ExamplePage() -> impl IntoView {
                     <ErrorBoundary fallback=|errors| view! {
                         <ErrorPanel title="Could not load the notes" message=errors.get().into_iter().next().map(|(_, e)| e.to_string()).unwrap_or_default()/>
                     }>
-                        {move || data.get().map(|result| result.map(|page| view! {
+                        {move || Suspend::new(async move { data.await.map(|page| view! {
                             <p class="pt-example__greeting">{page.greeting}</p>
                             <Table
                                 caption="Notes"
@@ -30,7 +30,7 @@ pub(crate) fn ExamplePage() -> impl IntoView {
                                 rows=page.notes
                                 empty_title="No notes yet"
                             />
-                        }))}
+                        }) })}
                     </ErrorBoundary>
                 </Suspense>
                 <InfoCard title="Add a note">

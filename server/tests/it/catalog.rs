@@ -906,3 +906,26 @@ async fn a_broken_document_does_not_take_its_neighbours_down(backend: Backend) {
     assert!(message.contains("mixed.yaml:7:1: invalid YAML"), "{message}");
 }
 catalog_test!(a_broken_document_does_not_take_its_neighbours_down);
+
+/// Pages keep rendering while other apps start in the same process: starting
+/// an app lists the page routes, which once stalled a concurrent render.
+#[tokio::test]
+async fn pages_render_while_other_apps_start() {
+    let (_dir, yaml) = fixtures("");
+    let app = app(Backend::Sqlite, &yaml).await.expect("sqlite always works");
+    ingested(&app, 9).await;
+    let starter = std::thread::spawn(|| {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+        runtime.expect("runtime").block_on(async {
+            for _ in 0..20 {
+                let (_dir, yaml) = fixtures("");
+                TestApp::new(Backend::Sqlite, &yaml).await.expect("sqlite always works");
+            }
+        })
+    });
+    for _ in 0..100 {
+        let page = app.get("/catalog-problems").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    }
+    starter.join().expect("the other apps started");
+}

@@ -73,10 +73,18 @@ impl TestApp {
     }
 
     pub async fn request(&self, req: Request<Body>) -> Reply {
-        let resp = self.router.clone().oneshot(req).await.expect("router answers");
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        // A watchdog, not a timing assertion: a request that never answers
+        // fails the test with its path instead of hanging the whole suite.
+        let what = format!("{} {}", req.method(), req.uri());
+        let answer = async {
+            let resp = self.router.clone().oneshot(req).await.expect("router answers");
+            let (parts, body) = resp.into_parts();
+            (parts, body.collect().await.expect("body").to_bytes())
+        };
+        let (parts, bytes) = tokio::time::timeout(std::time::Duration::from_secs(120), answer)
+            .await
+            .unwrap_or_else(|_| panic!("{what} did not answer within 120 s"));
+        let (status, headers) = (parts.status, parts.headers);
         Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 

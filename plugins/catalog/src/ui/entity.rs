@@ -41,10 +41,10 @@ pub(crate) fn EntityView() -> impl IntoView {
                     <ErrorPanel title="Could not load this entity" message=errors.get().into_iter().next().map(|(_, e)| e.to_string()).unwrap_or_default()/>
                 </Content></Page>
             }>
-                {move || data.get().map(|r| r.map(|found| match found {
+                {move || Suspend::new(async move { data.await.map(|found| match found {
                     Some(page) => view! { <Loaded page tab=key.get().3/> }.into_any(),
                     None => view! { <Missing/> }.into_any(),
-                }))}
+                }) })}
             </ErrorBoundary>
         </Suspense>
     }
@@ -356,10 +356,10 @@ fn RelationsTab(entity: Entity) -> impl IntoView {
                 <Button r#type="submit">"Update"</Button>
             </form>
             <Suspense fallback=|| view! { <Progress label="Laying out the graph"/> }>
-                {move || graph.get().map(|r| match r {
+                {move || Suspend::new(async move { match graph.await {
                     Ok(g) => view! { <GraphSvg graph=g/> }.into_any(),
                     Err(e) => view! { <ErrorPanel title="Could not draw the graph" message=e.to_string()/> }.into_any(),
-                })}
+                } })}
             </Suspense>
         </InfoCard>
     }

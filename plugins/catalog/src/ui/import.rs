@@ -42,10 +42,10 @@ pub(crate) fn ImportPage() -> impl IntoView {
                     </form>
                 </InfoCard>
                 <Suspense fallback=|| view! { <Progress label="Reading the file"/> }>
-                    {move || preview.get().flatten().map(|r| match r {
+                    {move || Suspend::new(async move { preview.await.map(|r| match r {
                         Ok(p) => view! { <Review preview=p/> }.into_any(),
                         Err(e) => view! { <ErrorPanel title="This location cannot be registered" message=e.to_string()/> }.into_any(),
-                    })}
+                    }) })}
                 </Suspense>
             </Content>
         </Page>

@@ -72,7 +72,7 @@ pub(crate) fn CatalogIndex() -> impl IntoView {
                     <ErrorBoundary fallback=|errors| view! {
                         <ErrorPanel title="Could not load the catalog" message=errors.get().into_iter().next().map(|(_, e)| e.to_string()).unwrap_or_default()/>
                     }>
-                        {move || data.get().map(|r| r.map(|page| view! { <IndexBody page state=state.get()/> }))}
+                        {move || Suspend::new(async move { data.await.map(|page| view! { <IndexBody page state=state.get_untracked()/> }) })}
                     </ErrorBoundary>
                 </Suspense>
             </Content>

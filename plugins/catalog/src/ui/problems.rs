@@ -20,7 +20,7 @@ pub(crate) fn ProblemsPage() -> impl IntoView {
                     <ErrorBoundary fallback=|errors| view! {
                         <ErrorPanel title="Could not load the problems" message=errors.get().into_iter().next().map(|(_, e)| e.to_string()).unwrap_or_default()/>
                     }>
-                        {move || data.get().map(|r| r.map(|rows| view! {
+                        {move || Suspend::new(async move { data.await.map(|rows| view! {
                             <Table
                                 caption=format!("Problems ({})", rows.len())
                                 columns=vec![
@@ -36,7 +36,7 @@ pub(crate) fn ProblemsPage() -> impl IntoView {
                                 rows=rows
                                 empty_title="No problems: every location and entity processed cleanly"
                             />
-                        }))}
+                        }) })}
                     </ErrorBoundary>
                 </Suspense>
             </Content>
