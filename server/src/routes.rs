@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use portico_plugin_api::server::{Db, Migration, PluginContext};
+use portico_plugin_api::server::{DataRoot, Db, Migration, PluginContext};
 use portico_plugin_api::{ErrorCode, PortalError};
 use portico_ui::theme::ThemeMode;
 use tower_http::compression::CompressionLayer;
@@ -46,7 +46,12 @@ pub fn router(settings: &Settings, db: Db) -> anyhow::Result<Router> {
     let mut api = Router::new();
     for plugin in PLUGINS {
         if let Some(backend) = &plugin.backend {
-            let ctx = PluginContext::new(plugin.id, db.clone(), settings.config.clone());
+            let ctx = PluginContext::new(
+                plugin.id,
+                db.clone(),
+                settings.config.clone(),
+                DataRoot(settings.data_dir()),
+            );
             let router = (backend.router)(&ctx)
                 .with_context(|| format!("plugin `{}` could not start", plugin.id))?;
             api = api.nest(&format!("/api/{}", plugin.id), router);
@@ -116,9 +121,11 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 fn request_context(db: Db, settings: &Settings) -> impl Fn() + Clone + Send + Sync + 'static {
     let config = settings.config.clone();
     let site = settings.site();
+    let data_root = DataRoot(settings.data_dir());
     move || {
         provide_context(db.clone());
         provide_context(config.clone());
+        provide_context(data_root.clone());
         // Several `Cookie` headers may arrive (HTTP/2); read them all.
         let cookies: String = use_context::<http::request::Parts>()
             .map(|parts| {

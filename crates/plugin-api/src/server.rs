@@ -72,12 +72,25 @@ pub struct PluginContext {
     pub db: Db,
     /// The whole merged configuration.
     pub config: Arc<Config>,
+    /// `backend.dataDir`: where the portal keeps its files.
+    pub data_root: DataRoot,
 }
+
+/// `backend.dataDir`, resolved: the folder under which the portal and its
+/// plugins keep files (the SQLite database, fetched repositories, built docs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataRoot(pub std::path::PathBuf);
 
 impl PluginContext {
     /// A context (the server builds these; tests may too).
-    pub fn new(plugin_id: &'static str, db: Db, config: Arc<Config>) -> Self {
-        Self { plugin_id, db, config }
+    pub fn new(plugin_id: &'static str, db: Db, config: Arc<Config>, data_root: DataRoot) -> Self {
+        Self { plugin_id, db, config, data_root }
+    }
+
+    /// The plugin's own folder under the data directory (`<dataDir>/plugins/<id>`);
+    /// not created until the plugin writes there.
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self.data_root.0.join("plugins").join(self.plugin_id)
     }
 
     /// The plugin's typed config section (the top-level key equal to its id),
@@ -203,11 +216,13 @@ impl From<ServerError> for PortalError {
 }
 
 /// The plugin's context inside a server function: the server provides the
-/// database and the configuration to every request.
+/// database, the configuration and the data directory to every request.
 pub fn context(plugin_id: &'static str) -> Result<PluginContext, ServerError> {
     let db = leptos::prelude::use_context::<Db>()
         .ok_or_else(|| ServerError::internal("no database in the request context"))?;
     let config = leptos::prelude::use_context::<Arc<Config>>()
         .ok_or_else(|| ServerError::internal("no configuration in the request context"))?;
-    Ok(PluginContext::new(plugin_id, db, config))
+    let data_root = leptos::prelude::use_context::<DataRoot>()
+        .ok_or_else(|| ServerError::internal("no data directory in the request context"))?;
+    Ok(PluginContext::new(plugin_id, db, config, data_root))
 }

@@ -2,26 +2,10 @@
 //! Backstage's REST API, orphans, conflicts, errors that keep the last good
 //! version, and bad input. Every test runs on SQLite and PostgreSQL.
 
-use crate::support::{Backend, Reply, TestApp};
+use crate::support::{Backend, Reply, TestApp, catalog_test};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use std::path::Path;
-
-/// Runs an async test body on SQLite, then on PostgreSQL when available.
-macro_rules! catalog_test {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                super::$name(crate::support::Backend::Sqlite).await;
-            }
-            #[tokio::test]
-            async fn postgres() {
-                super::$name(crate::support::Backend::Postgres).await;
-            }
-        }
-    };
-}
 
 const ORG: &str = r#"apiVersion: backstage.io/v1alpha1
 kind: Group

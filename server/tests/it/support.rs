@@ -171,3 +171,20 @@ macro_rules! on_both {
     };
 }
 pub(crate) use on_both;
+
+/// Runs `async fn $name(Backend)` on SQLite, then on PostgreSQL when available.
+macro_rules! catalog_test {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(crate::support::Backend::Sqlite).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                super::$name(crate::support::Backend::Postgres).await;
+            }
+        }
+    };
+}
+pub(crate) use catalog_test;

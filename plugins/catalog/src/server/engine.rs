@@ -6,12 +6,14 @@
 //! an API-triggered refresh never interleave their writes; each root is stored
 //! in its own transaction.
 
+use super::git;
 use super::ingest::{self, Rules};
 use super::read::{Reader, Target};
 use super::store::{self, Location};
 use crate::config::Config;
 use portico_catalog_model::diagnostic::MAX_FILE_BYTES;
 use portico_plugin_api::server::Db;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Everything a refresh needs; cheap to clone.
@@ -20,6 +22,8 @@ pub(crate) struct Engine {
     pub(crate) db: Db,
     pub(crate) config: Arc<Config>,
     pub(crate) reader: Reader,
+    /// Where `catalog.gitDiscovery` repositories are fetched and exported.
+    pub(crate) git_home: PathBuf,
 }
 
 /// One refresh at a time in this process: the background loop, API requests
@@ -33,9 +37,58 @@ impl std::fmt::Debug for Engine {
 }
 
 impl Engine {
-    /// An engine over a database and the catalog config.
-    pub(crate) fn new(db: Db, config: Config, reading_allow: Vec<String>) -> Self {
-        Self { db, config: Arc::new(config), reader: Reader::new(MAX_FILE_BYTES, reading_allow) }
+    /// An engine over a database and the catalog config; `data_dir` is the
+    /// plugin's folder (git discovery keeps its repositories there).
+    pub(crate) fn new(
+        db: Db,
+        config: Config,
+        reading_allow: Vec<String>,
+        data_dir: PathBuf,
+    ) -> Self {
+        Self {
+            db,
+            config: Arc::new(config),
+            reader: Reader::new(MAX_FILE_BYTES, reading_allow),
+            git_home: data_dir.join("git"),
+        }
+    }
+
+    /// The file locations of `catalog.gitDiscovery`: each entry's glob inside
+    /// its exported tree.
+    fn git_locations(&self) -> impl Iterator<Item = (&crate::config::GitDiscovery, String)> {
+        self.config.git_discovery.iter().filter_map(|entry| {
+            let glob = entry.glob.trim_start_matches('/');
+            if glob.split('/').any(|part| part == "..") {
+                tracing::warn!(url = %entry.url, glob, "gitDiscovery glob leaves the repository; entry skipped");
+                return None;
+            }
+            Some((entry, git::tree_dir(&self.git_home, entry).join(glob).display().to_string()))
+        })
+    }
+
+    /// Fetches every `catalog.gitDiscovery` repository (or only those whose
+    /// export `only` lies in) and exports what changed. Failures are logged
+    /// and leave the previous export in place.
+    async fn sync_git(&self, only: Option<&str>) {
+        for (entry, target) in self.git_locations() {
+            if only.is_some_and(|t| t != target) {
+                continue;
+            }
+            let (home, job) = (self.git_home.clone(), entry.clone());
+            let synced =
+                tokio::task::spawn_blocking(move || git::sync(&home, &job, git::Limits::default()))
+                    .await;
+            match synced {
+                Ok(Ok(s)) => {
+                    for skip in &s.skipped {
+                        tracing::warn!(url = %entry.url, file = %skip, "git discovery skipped a file");
+                    }
+                    tracing::info!(url = %entry.url, branch = %entry.branch, commit = %s.commit, changed = s.changed, "git repository synced");
+                }
+                Ok(Err(e)) => tracing::error!(error = %e, "git discovery failed"),
+                Err(e) => tracing::error!(error = %e, "git discovery task failed"),
+            }
+        }
     }
 
     /// Makes the stored config locations match `catalog.locations`: new ones
@@ -52,6 +105,7 @@ impl Engine {
                     None
                 }
             })
+            .chain(self.git_locations().map(|(_, target)| ("file".to_owned(), target)))
             .collect();
         let stored = store::locations(&self.db).await?;
         for loc in stored.iter().filter(|l| l.source == "config") {
@@ -180,17 +234,21 @@ impl Engine {
         if let Some(location) =
             store::locations(&self.db).await?.into_iter().find(|l| l.id == root_id)
         {
+            // An entity from a git repository is refreshed from the remote.
+            self.sync_git(Some(&location.target)).await;
             self.refresh_location(&location).await?;
         }
         Ok(true)
     }
 
-    /// The background loop: sync config locations, then refresh all, forever.
+    /// The background loop: sync config locations, fetch git repositories,
+    /// then refresh all, every `processingInterval`.
     pub(crate) async fn run(self) {
         loop {
             if let Err(e) = self.sync_config_locations().await {
                 tracing::error!(error = %e, "syncing catalog.locations failed");
             }
+            self.sync_git(None).await;
             if let Err(e) = self.refresh_all().await {
                 tracing::error!(error = %e, "catalog refresh failed");
             }

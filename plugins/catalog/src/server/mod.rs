@@ -4,6 +4,7 @@
 
 pub(crate) mod api;
 pub(crate) mod engine;
+mod git;
 pub(crate) mod ingest;
 pub(crate) mod query;
 pub(crate) mod read;
@@ -29,7 +30,8 @@ struct AllowHost {
 pub(crate) fn engine(ctx: &PluginContext) -> Result<Engine, ConfigError> {
     let config: Config = ctx.config()?;
     let allow: Vec<AllowHost> = ctx.config.get("backend.reading.allow")?.unwrap_or_default();
-    Ok(Engine::new(ctx.db.clone(), config, allow.into_iter().map(|a| a.host).collect()))
+    let allow = allow.into_iter().map(|a| a.host).collect();
+    Ok(Engine::new(ctx.db.clone(), config, allow, ctx.data_dir()))
 }
 
 fn router(ctx: &PluginContext) -> Result<axum::Router, ConfigError> {

@@ -1,0 +1,266 @@
+//! Git discovery against a real git server on loopback (`git daemon`, started
+//! by the test) and against a `file://` remote: descriptor files matching the
+//! glob are registered, follow new commits on the processing schedule, and an
+//! unreachable remote is reported without stopping the rest of the catalog.
+//! The git CLI only sets the repositories up; Portico itself fetches with gix.
+
+use crate::support::{Backend, TestApp, catalog_test};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+/// Runs git in `dir` with a fixed identity (test set-up only).
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(["-c", "user.name=Portico Test", "-c", "user.email=test@example.com"])
+        .args(["-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .status()
+        .expect("git is installed (the test sets repositories up with it)");
+    assert!(status.success(), "git {args:?} failed in {}", dir.display());
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+fn component(name: &str) -> String {
+    format!(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {{name: {name}}}\nspec: {{type: service, lifecycle: production, owner: team-a}}\n"
+    )
+}
+
+/// A repository under `base/svc` with two descriptors (one next to an API
+/// definition it includes by a relative `$text`) and a file the glob skips.
+fn repository(base: &Path) -> PathBuf {
+    let repo = base.join("svc");
+    std::fs::create_dir_all(&repo).expect("mkdir");
+    git(&repo, &["init", "-q"]);
+    write(&repo, "catalog-info.yaml", &component("git-service"));
+    write(
+        &repo,
+        "apis/orders/catalog-info.yaml",
+        "apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata: {name: git-orders}\nspec: {type: openapi, lifecycle: production, owner: team-a, definition: {$text: ./openapi.yaml}}\n",
+    );
+    write(&repo, "apis/orders/openapi.yaml", "openapi: 3.0.0\ninfo: {title: Orders}\n");
+    write(&repo, "docs/other.yaml", &component("not-matched"));
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "first"]);
+    repo
+}
+
+/// `git daemon` serving `base` on a free loopback port; killed on drop.
+struct GitDaemon {
+    child: Child,
+    port: u16,
+}
+
+impl GitDaemon {
+    fn start(base: &Path) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new("git")
+            .args(["daemon", "--reuseaddr", "--export-all", "--listen=127.0.0.1"])
+            .arg(format!("--port={port}"))
+            .arg(format!("--base-path={}", base.display()))
+            .arg(base)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("git daemon starts");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "git daemon did not listen");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Self { child, port }
+    }
+}
+
+impl Drop for GitDaemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Git's smart HTTP protocol on loopback: `git http-backend` run as a CGI
+/// program behind an axum server of the test's own. Returns the base URL.
+async fn git_http(base: &Path) -> String {
+    use axum::body::Bytes;
+    use axum::http::{HeaderMap, Method, StatusCode, Uri};
+    let root = base.to_owned();
+    let app = axum::Router::new().fallback(
+        move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+            let root = root.clone();
+            async move {
+                let header = move |name: &str| {
+                    headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
+                };
+                let output = tokio::task::spawn_blocking(move || {
+                    use std::io::Write;
+                    let mut child = Command::new("git")
+                        .arg("http-backend")
+                        .env("GIT_PROJECT_ROOT", &root)
+                        .env("GIT_HTTP_EXPORT_ALL", "1")
+                        .env("REQUEST_METHOD", method.as_str())
+                        .env("PATH_INFO", uri.path())
+                        .env("QUERY_STRING", uri.query().unwrap_or(""))
+                        .env("CONTENT_TYPE", header("content-type"))
+                        .env("CONTENT_LENGTH", body.len().to_string())
+                        .env("HTTP_GIT_PROTOCOL", header("git-protocol"))
+                        .stdin(Stdio::piped())
+                        .stdout(Stdio::piped())
+                        .stderr(Stdio::null())
+                        .spawn()
+                        .expect("git http-backend starts");
+                    child.stdin.take().expect("stdin").write_all(&body).expect("request body");
+                    child.wait_with_output().expect("git http-backend ends").stdout
+                })
+                .await
+                .expect("cgi");
+                // CGI output: headers, a blank line, the body.
+                let split = output.windows(4).position(|w| w == b"\r\n\r\n").map(|i| (i, 4));
+                let split =
+                    split.or_else(|| output.windows(2).position(|w| w == b"\n\n").map(|i| (i, 2)));
+                let (at, gap) = split.expect("CGI headers");
+                let mut reply = axum::http::Response::builder().status(StatusCode::OK);
+                for line in String::from_utf8_lossy(&output[..at]).lines() {
+                    if let Some((name, value)) = line.split_once(':') {
+                        let value = value.trim();
+                        if name.eq_ignore_ascii_case("status") {
+                            let code = value.split(' ').next().and_then(|c| c.parse().ok());
+                            reply = reply.status(code.unwrap_or(500));
+                        } else {
+                            reply = reply.header(name, value);
+                        }
+                    }
+                }
+                reply.body(axum::body::Body::from(output[at + gap..].to_vec())).expect("reply")
+            }
+        },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+fn config(entries: &[String]) -> String {
+    let list: String =
+        entries.iter().map(|url| format!("    - url: {url}\n      branch: main\n")).collect();
+    format!(
+        "catalog:\n  processingInterval: {{ seconds: 1 }}\n  rules:\n    - allow: [Component, API, Location]\n  gitDiscovery:\n{list}"
+    )
+}
+
+async fn entity(app: &TestApp, path: &str) -> Value {
+    let reply = app
+        .wait_for(&format!("/api/catalog/entities/by-name/{path}"), |r| r.status.is_success())
+        .await;
+    serde_json::from_str(&reply.body).expect("json")
+}
+
+async fn git_discovery_follows_a_remote_branch(backend: Backend) {
+    let base = tempfile::tempdir().expect("dir");
+    let repo = repository(base.path());
+    let daemon = GitDaemon::start(base.path());
+    let remote = format!("git://127.0.0.1:{}/svc", daemon.port);
+    // An unreachable remote next to the good one: logged, the rest goes on.
+    let yaml = config(&[remote, "git://127.0.0.1:9/nothing-here".to_owned()]);
+    let Some(app) = TestApp::new(backend, &yaml).await else { return };
+
+    let service = entity(&app, "component/default/git-service").await;
+    assert_eq!(service["spec"]["owner"], "team-a");
+    let api = entity(&app, "api/default/git-orders").await;
+    assert_eq!(
+        api["spec"]["definition"], "openapi: 3.0.0\ninfo: {title: Orders}\n",
+        "a relative $text resolves inside the repository"
+    );
+    let not_matched = app.get("/api/catalog/entities/by-name/component/default/not-matched").await;
+    assert_eq!(not_matched.status.as_u16(), 404, "files outside the glob are not registered");
+
+    // A new commit: one descriptor added, one removed. The schedule picks it up.
+    write(&repo, "services/new/catalog-info.yaml", &component("git-new"));
+    git(&repo, &["rm", "-q", "apis/orders/catalog-info.yaml"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "second"]);
+    entity(&app, "component/default/git-new").await;
+    let orphan = app
+        .wait_for("/api/catalog/entities/by-name/api/default/git-orders", |r| {
+            r.body.contains("backstage.io/orphan")
+        })
+        .await;
+    assert!(orphan.body.contains(r#""backstage.io/orphan":"true""#), "{}", orphan.body);
+}
+catalog_test!(git_discovery_follows_a_remote_branch);
+
+async fn file_remotes_are_read_in_place(backend: Backend) {
+    let base = tempfile::tempdir().expect("dir");
+    let repo = repository(base.path());
+    let yaml = config(&[format!("file://{}", repo.display())]);
+    let Some(app) = TestApp::new(backend, &yaml).await else { return };
+    let service = entity(&app, "component/default/git-service").await;
+    let location = service["metadata"]["annotations"]["backstage.io/managed-by-location"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        location.starts_with("file:") && location.ends_with("/catalog-info.yaml"),
+        "{location}"
+    );
+    // Uncommitted edits are not the branch: only commits are read.
+    write(&repo, "catalog-info.yaml", &component("uncommitted"));
+    let refresh = app
+        .send(
+            "POST",
+            "/api/catalog/refresh",
+            Some(r#"{"entityRef":"component:default/git-service"}"#),
+        )
+        .await;
+    assert!(refresh.status.is_success(), "{}", refresh.body);
+    let kept = app.get("/api/catalog/entities/by-name/component/default/git-service").await;
+    assert!(
+        kept.status.is_success() && !kept.body.contains("backstage.io/orphan"),
+        "{}",
+        kept.body
+    );
+    let edit = app.get("/api/catalog/entities/by-name/component/default/uncommitted").await;
+    assert_eq!(edit.status.as_u16(), 404);
+}
+catalog_test!(file_remotes_are_read_in_place);
+
+async fn smart_http_remotes_are_fetched(backend: Backend) {
+    let base = tempfile::tempdir().expect("dir");
+    repository(base.path());
+    let url = format!("{}/svc", git_http(base.path()).await);
+    let Some(app) = TestApp::new(backend, &config(&[url])).await else { return };
+    let api = entity(&app, "api/default/git-orders").await;
+    assert_eq!(api["spec"]["definition"], "openapi: 3.0.0\ninfo: {title: Orders}\n");
+}
+catalog_test!(smart_http_remotes_are_fetched);
+
+async fn a_glob_leaving_the_repository_is_refused(backend: Backend) {
+    let base = tempfile::tempdir().expect("dir");
+    let repo = repository(base.path());
+    // A descriptor beside the repository, which only an escaping glob would reach.
+    write(base.path(), "outside.yaml", &component("outside"));
+    let url = format!("file://{}", repo.display());
+    let yaml =
+        format!("{}      glob: '../../../../../../**/outside.yaml'\n", config(&[url.clone(), url]));
+    let Some(app) = TestApp::new(backend, &yaml).await else { return };
+    // The good entry is registered and read; the escaping one never is.
+    entity(&app, "component/default/git-service").await;
+    let locations = app.get("/api/catalog/locations").await;
+    let registered: Value = serde_json::from_str(&locations.body).expect("json");
+    assert_eq!(registered.as_array().map(Vec::len), Some(1), "{}", locations.body);
+    assert!(!locations.body.contains("outside"), "{}", locations.body);
+    let outside = app.get("/api/catalog/entities/by-name/component/default/outside").await;
+    assert_eq!(outside.status.as_u16(), 404);
+}
+catalog_test!(a_glob_leaving_the_repository_is_refused);
