@@ -9,8 +9,13 @@ use std::path::Path;
 const TRUNK_VERSION: &str = "0.21.14";
 
 /// Debian packages the tests need: a browser for end-to-end tests and a PostgreSQL server.
-const APT_PACKAGES: &[(&str, &str)] =
-    &[("chromium", "/usr/bin/chromium"), ("postgresql", "/usr/lib/postgresql")];
+/// Debian packages and a file each installs. git serves the git-discovery
+/// tests (`git daemon`, `git http-backend`); Portico itself never runs git.
+const APT_PACKAGES: &[(&str, &str)] = &[
+    ("chromium", "/usr/bin/chromium"),
+    ("postgresql", "/usr/lib/postgresql"),
+    ("git", "/usr/lib/git-core/git-http-backend"),
+];
 
 pub(crate) fn run() -> anyhow::Result<()> {
     wasm_target()?;
