@@ -4,6 +4,7 @@
 
 mod catalog;
 mod catalog_cli;
+mod catalog_crash;
 mod catalog_git;
 mod cli;
 mod http;
