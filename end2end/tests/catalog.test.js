@@ -127,6 +127,22 @@ describe('the catalog', () => {
     await page.close();
   });
 
+  test('starring an entity by keyboard, then listing what is starred', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/catalog/default/component/console`);
+    await waitForHydration(page);
+    const star = page.locator('.pt-entity-star button');
+    assert.equal(await star.getAttribute('aria-pressed'), 'false');
+    await star.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.pt-entity-star button[aria-pressed="true"]');
+    await page.goto(`${server.url}/catalog?filters%5Buser%5D=starred`);
+    assert.match(await page.textContent('caption'), /All components \(1\)/);
+    assert.match(await page.textContent('tbody'), /Admin console/);
+    assert.match(await page.textContent('#catalog-user'), /Starred \(1\)/);
+    await page.close();
+  });
+
   test('axe-core finds no WCAG 2.2 AA violations on the catalog pages, light and dark', async () => {
     for (const theme of ['light', 'dark']) {
       const context = await browser.newContext();

@@ -107,10 +107,15 @@ impl leptos::server_fn::error::FromServerFnError for PortalError {
 
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
         use leptos::server_fn::error::ServerFnErrorErr as E;
-        match value {
+        let error = match value {
             E::Args(m) | E::MissingArg(m) => Self::bad_request(m),
             E::Request(_) => Self::new(ErrorCode::Unavailable, "The server could not be reached."),
             _ => Self::internal(),
-        }
+        };
+        // On the server (arguments that do not decode), answer with the
+        // error's status rather than Leptos's 500 for every error.
+        #[cfg(feature = "ssr")]
+        crate::server::respond_with_status(error.code);
+        error
     }
 }

@@ -207,11 +207,23 @@ impl IntoResponse for ServerError {
 }
 
 impl From<ServerError> for PortalError {
+    /// Logs the cause, and gives the HTTP response of the server function the
+    /// error's status (Leptos answers every server-function error with 500
+    /// otherwise, so a client could not tell bad input from a fault).
     fn from(err: ServerError) -> Self {
         if let Some(cause) = &err.cause {
             tracing::error!(code = ?err.public.code, at = %err.caller, %cause, "server function failed");
         }
+        respond_with_status(err.public.code);
         err.public
+    }
+}
+
+/// Gives the current server-function response the status of `code`.
+pub(crate) fn respond_with_status(code: crate::ErrorCode) {
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        let status = axum::http::StatusCode::from_u16(code.status());
+        response.set_status(status.unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR));
     }
 }
 

@@ -46,6 +46,9 @@ pub fn Button(
     /// An accessible name when the content is only a glyph.
     #[prop(optional, into)]
     aria_label: Option<String>,
+    /// Makes it a toggle button (`aria-pressed`), for on/off states such as a star.
+    #[prop(optional, into)]
+    pressed: Option<bool>,
     /// Extra classes.
     #[prop(optional, into)]
     class: Option<String>,
@@ -59,6 +62,7 @@ pub fn Button(
             class=class.trim_end().to_owned()
             disabled=disabled
             aria-label=aria_label
+            aria-pressed=pressed.map(|p| p.to_string())
             on:click=move |_| {
                 if let Some(cb) = on_click {
                     cb.run(());

@@ -27,6 +27,8 @@ pub struct IndexQuery {
     pub text: Option<String>,
     /// `filters[processing]`: `orphan` or `error`.
     pub processing: Option<String>,
+    /// `filters[user]`: `owned` (by me or my groups), `starred`, or all.
+    pub user: Option<String>,
     /// Sort column key and direction (`asc`/`desc`).
     pub sort: Option<(String, String)>,
     /// First row.
@@ -84,6 +86,10 @@ pub struct IndexPage {
     pub limit: usize,
     /// Filter values.
     pub facets: Facets,
+    /// Entities of the selected kind owned by the viewer or their groups.
+    pub owned: i64,
+    /// Entities of the selected kind the viewer starred.
+    pub starred: i64,
 }
 
 /// The catalog index data.
@@ -112,6 +118,8 @@ pub struct EntityPage {
     pub entity: Entity,
     /// Every related entity, summarised.
     pub related: Vec<Related>,
+    /// Whether the viewer starred it.
+    pub starred: bool,
 }
 
 /// One entity and its neighbours; `None` when there is no such entity.
@@ -122,6 +130,13 @@ pub async fn load_entity(
     name: String,
 ) -> Result<Option<EntityPage>, PortalError> {
     crate::server::views::entity(&kind, &namespace, &name).await.map_err(Into::into)
+}
+
+/// Stars (`star` = true) or unstars an entity for the viewer. A plain form
+/// post works without JavaScript: the server sends the browser back.
+#[server(prefix = "/api/catalog/fn", endpoint = "set_star")]
+pub async fn set_star(entity_ref: String, star: bool) -> Result<(), PortalError> {
+    crate::server::views::set_star(&entity_ref, star).await.map_err(Into::into)
 }
 
 /// A graph laid out on the server, ready to draw.

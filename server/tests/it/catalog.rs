@@ -913,3 +913,70 @@ async fn pages_render_while_other_apps_start() {
     }
     starter.join().expect("the other apps started");
 }
+
+/// Posts a plain form to a catalog server function as a browser without
+/// JavaScript does (accepting HTML, with a referer).
+async fn post_form(app: &TestApp, endpoint: &str, body: &str) -> Reply {
+    let request = axum::http::Request::post(format!("/api/catalog/fn/{endpoint}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html,application/xhtml+xml")
+        .header("referer", "http://localhost/catalog/default/component/payments-api")
+        .body(axum::body::Body::from(body.to_owned()))
+        .expect("request");
+    app.request(request).await
+}
+
+async fn owned_by_me_and_starred(backend: Backend) {
+    // The viewer is alice (guest provider), a member of payments-team.
+    let extra = "auth:\n  providers:\n    guest:\n      userEntityRef: alice\n";
+    let (_dir, yaml) = fixtures(extra);
+    let Some(app) = app(backend, &yaml).await else { return };
+    ingested(&app, 9).await;
+
+    let owned = app.get("/catalog?filters%5Bkind%5D=component&filters%5Buser%5D=owned").await;
+    assert!(owned.body.contains("All components (2)"), "{}", owned.body);
+    assert!(
+        owned.body.contains(r#"<option value="owned" selected="">Owned by me (2)</option>"#)
+            || owned.body.contains("Owned by me (2)"),
+        "{}",
+        owned.body
+    );
+    let starred = app.get("/catalog?filters%5Bkind%5D=component&filters%5Buser%5D=starred").await;
+    assert!(starred.body.contains("All components (0)"), "{}", starred.body);
+
+    // Star through the entity page's form: the browser is sent back.
+    let page = app.get("/catalog/default/component/payments-api").await;
+    assert!(page.body.contains(r#"aria-pressed="false""#), "{}", page.body);
+    let star =
+        post_form(&app, "set_star", "entity_ref=component%3Adefault%2Fpayments-api&star=true")
+            .await;
+    assert!(star.status.is_redirection(), "{} {}", star.status, star.body);
+    let page = app.get("/catalog/default/component/payments-api").await;
+    assert!(page.body.contains(r#"aria-pressed="true""#), "{}", page.body);
+    let starred = app.get("/catalog?filters%5Bkind%5D=component&filters%5Buser%5D=starred").await;
+    assert!(
+        starred.body.contains("All components (1)") && starred.body.contains("Starred (1)"),
+        "{}",
+        starred.body
+    );
+    assert!(starred.body.contains(r#"href="/catalog/default/component/payments-api""#));
+    // Starring twice is harmless; unstarring empties the list.
+    post_form(&app, "set_star", "entity_ref=component%3Adefault%2Fpayments-api&star=true").await;
+    post_form(&app, "set_star", "entity_ref=component%3Adefault%2Fpayments-api&star=false").await;
+    let starred = app.get("/catalog?filters%5Bkind%5D=component&filters%5Buser%5D=starred").await;
+    assert!(starred.body.contains("All components (0)"), "{}", starred.body);
+
+    // Bad input: not a ref, a ref to nothing, a missing field.
+    let bad = app.call("/api/catalog/fn/set_star", "entity_ref=%3A%3A%2F&star=true").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
+    assert!(bad.body.contains("not an entity reference"), "{}", bad.body);
+    let missing = app
+        .call("/api/catalog/fn/set_star", "entity_ref=component%3Adefault%2Fnope&star=true")
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.body);
+    let malformed = app.call("/api/catalog/fn/set_star", "star=maybe").await;
+    assert!(malformed.status.is_client_error(), "{} {}", malformed.status, malformed.body);
+    let starred = app.get("/catalog?filters%5Bkind%5D=component&filters%5Buser%5D=starred").await;
+    assert!(starred.body.contains("All components (0)"), "nothing was starred by bad input");
+}
+catalog_test!(owned_by_me_and_starred);

@@ -165,6 +165,8 @@ pub(crate) struct Listing {
     pub(crate) order: Vec<Order>,
     pub(crate) offset: u64,
     pub(crate) limit: Option<u64>,
+    /// Only the entities this user (canonical ref) starred.
+    pub(crate) starred_by: Option<String>,
 }
 
 fn order_expr(field: &str, args: &mut Vec<Arg>) -> String {
@@ -202,6 +204,13 @@ fn conditions(listing: &Listing, args: &mut Vec<Arg>, target: &str, drive: bool)
             format!(" AND key IN ({})", sql::placeholders(start, ft.fields.len()))
         };
         out.push(format!("{target} IN (SELECT entity_ref FROM catalog_search WHERE value LIKE {like} ESCAPE '\\'{fields})"));
+    }
+    if let Some(user) = &listing.starred_by {
+        args.push(Arg::Text(user.to_lowercase()));
+        let user = format!("${}", args.len());
+        out.push(format!(
+            "{target} IN (SELECT entity_ref FROM catalog_stars WHERE user_ref = {user})"
+        ));
     }
     out
 }
@@ -314,7 +323,7 @@ pub(crate) async fn facet(
         sql::identity(db),
         sql::generation(),
         facet.to_lowercase(),
-        format!("{:?}|{:?}", listing.filter, listing.full_text),
+        format!("{:?}|{:?}|{:?}", listing.filter, listing.full_text, listing.starred_by),
     );
     let hit = FACETS.lock().ok().and_then(|guard| {
         guard.as_ref()?.get(&key).filter(|(at, _)| at.elapsed() < FACET_TTL).map(|(_, v)| v.clone())

@@ -17,7 +17,20 @@ use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 
 /// The catalog's schema.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration::new(1, "catalog tables", SCHEMA, SCHEMA)];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration::new(1, "catalog tables", SCHEMA, SCHEMA),
+    Migration::new(2, "starred entities", STARS, STARS),
+];
+
+/// Which user starred which entity (refs in canonical lower case).
+const STARS: &str = "
+CREATE TABLE catalog_stars (
+    user_ref TEXT NOT NULL,
+    entity_ref TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (user_ref, entity_ref)
+);
+";
 
 const SCHEMA: &str = "
 CREATE TABLE catalog_locations (
@@ -642,4 +655,36 @@ pub(crate) async fn ancestry(
         out.push((r, entity, parent));
     }
     Ok(out)
+}
+
+/// Stars or unstars an entity for a user (idempotent).
+pub(crate) async fn set_star(db: &Db, user_ref: &str, entity_ref: &str, on: bool) -> Result<()> {
+    let mut tx = Tx::begin(db).await?;
+    let (user, entity) = (user_ref.to_lowercase(), entity_ref.to_lowercase());
+    if on {
+        tx.execute(
+            "INSERT INTO catalog_stars (user_ref, entity_ref, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_ref, entity_ref) DO NOTHING",
+            &[user.into(), entity.into(), now().into()],
+        )
+        .await?;
+    } else {
+        tx.execute(
+            "DELETE FROM catalog_stars WHERE user_ref = $1 AND entity_ref = $2",
+            &[user.into(), entity.into()],
+        )
+        .await?;
+    }
+    tx.commit().await
+}
+
+/// Whether a user starred an entity.
+pub(crate) async fn is_starred(db: &Db, user_ref: &str, entity_ref: &str) -> Result<bool> {
+    let rows = super::sql::rows(
+        db,
+        "SELECT 1 FROM catalog_stars WHERE user_ref = $1 AND entity_ref = $2",
+        &[user_ref.to_lowercase().into(), entity_ref.to_lowercase().into()],
+    )
+    .await?;
+    Ok(!rows.is_empty())
 }

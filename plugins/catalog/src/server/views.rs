@@ -9,8 +9,8 @@ use crate::api::{
     EntityPage, Facets, Graph, GraphEdge, GraphNode, ImportPreview, IndexPage, IndexQuery, Problem,
     Related, Row,
 };
-use portico_catalog_model::Entity;
 use portico_catalog_model::relations::{PAIRS, reverse_of};
+use portico_catalog_model::{Entity, EntityRef, RefContext};
 use portico_plugin_api::PortalError;
 use portico_plugin_api::server::ServerError;
 use serde_json::Value;
@@ -22,6 +22,38 @@ pub(crate) const PAGE_SIZE: usize = 25;
 fn engine() -> Result<Engine, ServerError> {
     let ctx = portico_plugin_api::server::context("catalog")?;
     super::engine(&ctx).map_err(ServerError::internal)
+}
+
+/// Who is browsing, and the refs that count as theirs for "owned by me".
+struct Viewer {
+    /// The user's canonical ref.
+    user_ref: String,
+    /// The user and the groups they are a member of (Backstage's ownership refs).
+    ownership: Vec<String>,
+}
+
+/// Until sign-in exists every visitor is the guest user of Backstage's guest
+/// provider: `auth.providers.guest.userEntityRef`, default `user:default/guest`.
+async fn viewer(engine: &Engine) -> Result<Viewer, ServerError> {
+    let ctx = portico_plugin_api::server::context("catalog")?;
+    let configured: Option<String> =
+        ctx.config.get("auth.providers.guest.userEntityRef").map_err(ServerError::internal)?;
+    let user_ref = configured
+        .and_then(|r| {
+            let context = RefContext { default_kind: Some("user"), ..RefContext::default() };
+            EntityRef::parse(&r, context).ok()
+        })
+        .map_or_else(|| "user:default/guest".to_owned(), |r| r.canonical());
+    let mut ownership = vec![user_ref.clone()];
+    if let Some(user) = query::by_ref(&engine.db, &user_ref).await? {
+        let relations = user["relations"].as_array().into_iter().flatten();
+        ownership.extend(
+            relations
+                .filter(|r| r["type"] == "memberOf")
+                .filter_map(|r| r["targetRef"].as_str().map(str::to_owned)),
+        );
+    }
+    Ok(Viewer { user_ref, ownership })
 }
 
 /// The entity page's URL for a ref.
@@ -107,17 +139,37 @@ pub(crate) async fn index(q: IndexQuery) -> Result<IndexPage, ServerError> {
         }
         None => vec![Order { field: "metadata.name".into(), descending: false }],
     };
+    let viewer = viewer(&engine).await?;
+    let owned = Statement { key: "relations.ownedby".into(), values: Some(viewer.ownership) };
+    let mut starred_by = None;
+    match q.user.as_deref() {
+        Some("owned") => narrowed.push(owned.clone()),
+        Some("starred") => starred_by = Some(viewer.user_ref.clone()),
+        _ => {}
+    }
     let listing = Listing {
         filter: Filter::default().and(narrowed),
         full_text,
         order,
         offset: q.offset as u64,
         limit: Some(PAGE_SIZE as u64),
+        starred_by,
     };
     let total = query::count(db, &listing).await? as usize;
     let rows = query::list(db, &listing).await?.iter().map(row).collect();
-    let of_kind = Listing { filter: Filter::default().and(statements), ..Listing::default() };
+    let of_kind =
+        Listing { filter: Filter::default().and(statements.clone()), ..Listing::default() };
     let everything = Listing::default();
+    let mine = |filter: Filter, starred_by: Option<String>| Listing {
+        filter,
+        starred_by,
+        ..Listing::default()
+    };
+    let with_owned = statements.iter().cloned().chain([owned]).collect();
+    let user_counts = (
+        query::count(db, &mine(Filter::default().and(with_owned), None)).await?,
+        query::count(db, &mine(of_kind.filter.clone(), Some(viewer.user_ref))).await?,
+    );
     let owners = query::facet(db, "relations.ownedBy", &of_kind).await?;
     let facets = Facets {
         kinds: query::facet(db, "kind", &everything).await?,
@@ -127,7 +179,14 @@ pub(crate) async fn index(q: IndexQuery) -> Result<IndexPage, ServerError> {
         tags: query::facet(db, "metadata.tags", &of_kind).await?,
         namespaces: query::facet(db, "metadata.namespace", &everything).await?,
     };
-    Ok(IndexPage { rows, total, limit: PAGE_SIZE, facets })
+    Ok(IndexPage {
+        rows,
+        total,
+        limit: PAGE_SIZE,
+        facets,
+        owned: user_counts.0,
+        starred: user_counts.1,
+    })
 }
 
 /// One entity with summaries of everything it relates to.
@@ -153,7 +212,9 @@ pub(crate) async fn entity(
             row: e.as_ref().map(row),
         })
         .collect();
-    Ok(Some(EntityPage { entity, related }))
+    let viewer = viewer(&engine).await?;
+    let starred = store::is_starred(&engine.db, &viewer.user_ref, &entity_ref).await?;
+    Ok(Some(EntityPage { entity, related, starred }))
 }
 
 /// The neighbourhood of an entity, laid out.
@@ -404,4 +465,18 @@ pub(crate) async fn problems() -> Result<Vec<Problem>, ServerError> {
         (a.level != "error").cmp(&(b.level != "error")).then(a.entity_ref.cmp(&b.entity_ref))
     });
     Ok(out)
+}
+
+/// Stars or unstars an entity for the viewer; refuses refs that do not exist.
+pub(crate) async fn set_star(entity_ref: &str, on: bool) -> Result<(), ServerError> {
+    let engine = engine()?;
+    let canonical = EntityRef::parse(entity_ref, RefContext::default())
+        .map_err(|e| PortalError::bad_request(format!("not an entity reference: {e}")))?
+        .canonical();
+    if query::by_ref(&engine.db, &canonical).await?.is_none() {
+        return Err(PortalError::not_found(format!("No entity {canonical}")).into());
+    }
+    let viewer = viewer(&engine).await?;
+    store::set_star(&engine.db, &viewer.user_ref, &canonical, on).await?;
+    Ok(())
 }

@@ -4,8 +4,9 @@
 //! cards other plugins contribute), Relations (the graph), then every tab
 //! another plugin contributes for this entity.
 
-use crate::api::{EntityPage, Graph, Related, load_entity, load_graph};
+use crate::api::{EntityPage, Graph, Related, SetStar, load_entity, load_graph};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use portico_catalog_model::Entity;
@@ -122,6 +123,14 @@ fn Loaded(page: EntityPage, tab: String) -> impl IntoView {
                     {owner.map(|o| view! { <div><dt>"Owner"</dt><dd><RefLink value=o default_kind="group" namespace=entity.namespace().to_owned()/></dd></div> })}
                     {lifecycle.map(|l| view! { <div><dt>"Lifecycle"</dt><dd>{l}</dd></div> })}
                 </dl>
+                // A plain form: works without JavaScript (the server sends the browser back).
+                <form method="post" action=SetStar::url() class="pt-entity-star">
+                    <input type="hidden" name="entity_ref" value=entity.entity_ref()/>
+                    <input type="hidden" name="star" value=(!page.starred).to_string()/>
+                    <Button r#type="submit" variant=ButtonVariant::Secondary pressed=page.starred>
+                        <span aria-hidden="true">{if page.starred { "★ " } else { "☆ " }}</span>"Star"
+                    </Button>
+                </form>
             </Header>
             <nav class="pt-entity-tabs" aria-label="Entity sections"><ul>{nav}</ul></nav>
             <Content>

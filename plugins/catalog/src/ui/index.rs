@@ -20,6 +20,7 @@ fn query_from_url(q: &leptos_router::params::ParamsMap) -> IndexQuery {
         namespace: get("namespace"),
         text: get("text"),
         processing: get("processing"),
+        user: get("user"),
         sort: q.get("sort").map(|s| (s, q.get("dir").unwrap_or_else(|| "asc".into()))),
         offset: q.get("offset").and_then(|o| o.parse().ok()).unwrap_or(0),
     }
@@ -41,6 +42,7 @@ fn url_of(q: &IndexQuery) -> String {
     push("namespace", &q.namespace);
     push("text", &q.text);
     push("processing", &q.processing);
+    push("user", &q.user);
     if let Some((s, d)) = &q.sort {
         parts.push(("sort".into(), s.clone()));
         parts.push(("dir".into(), d.clone()));
@@ -91,7 +93,8 @@ fn IndexBody(page: IndexPage, state: IndexQuery) -> impl IntoView {
     let for_page = state.clone();
     // Each part is type-erased: one nested view type this deep overflows a
     // 2 MiB stack when rendered by an unoptimised build.
-    let filters = view! { <Filters facets=page.facets state=state.clone()/> }.into_any();
+    let mine = (page.owned, page.starred);
+    let filters = view! { <Filters facets=page.facets mine state=state.clone()/> }.into_any();
     let table = view! {
         <Table
             caption=caption
@@ -147,7 +150,12 @@ fn columns() -> Vec<TableColumn<Row>> {
 
 /// The filter column: a plain GET form, so it works without JavaScript.
 #[component]
-fn Filters(facets: Facets, state: IndexQuery) -> impl IntoView {
+fn Filters(
+    facets: Facets,
+    /// How many of the selected kind the viewer owns and starred.
+    mine: (i64, i64),
+    state: IndexQuery,
+) -> impl IntoView {
     let select = |id: &'static str,
                   label: &'static str,
                   name: &'static str,
@@ -181,11 +189,20 @@ fn Filters(facets: Facets, state: IndexQuery) -> impl IntoView {
     };
     let kinds = facets.kinds.into_iter().map(|(k, n)| (k.to_lowercase(), n)).collect::<Vec<_>>();
     let processing = state.processing.clone();
+    let user = state.user.clone();
     view! {
         <form class="pt-catalog__filters" method="get" action="/catalog" aria-label="Catalog filters">
             <div class="pt-field">
                 <label for="catalog-text">"Search"</label>
                 <input id="catalog-text" class="pt-input" type="search" name="filters[text]" value=state.text.clone().unwrap_or_default() maxlength="200" placeholder="Name, title, description"/>
+            </div>
+            <div class="pt-field">
+                <label for="catalog-user">"Show"</label>
+                <select id="catalog-user" name="filters[user]" class="pt-input">
+                    <option value="">"All"</option>
+                    <option value="owned" selected=user.as_deref() == Some("owned")>{format!("Owned by me ({})", mine.0)}</option>
+                    <option value="starred" selected=user.as_deref() == Some("starred")>{format!("Starred ({})", mine.1)}</option>
+                </select>
             </div>
             {select("catalog-kind", "Kind", "filters[kind]", kinds, state.kind.clone(), "All kinds", plain)}
             {select("catalog-type", "Type", "filters[type]", facets.types, state.ty.clone(), "All types", plain)}
