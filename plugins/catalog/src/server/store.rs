@@ -188,12 +188,17 @@ pub(crate) async fn apply(
     let mut applied = Applied::default();
     let mut tx = Tx::begin(db).await?;
 
-    // What this root owned before.
-    let existing: HashMap<String, (String, String, Option<String>)> = tx
-        .rows("SELECT entity_ref, processed, errors, parent_ref FROM catalog_entities WHERE root_id = $1", &[root_id.into()])
+    // What this root owned before: refs, errors and parents only. The stored
+    // entities themselves are compared chunk by chunk below, so a root of
+    // 100,000 entities is never held in memory twice.
+    let existing: HashMap<String, (String, Option<String>)> = tx
+        .rows(
+            "SELECT entity_ref, errors, parent_ref FROM catalog_entities WHERE root_id = $1",
+            &[root_id.into()],
+        )
         .await?
         .into_iter()
-        .map(|r| (r.text(0).unwrap_or_default(), (r.text(1).unwrap_or_default(), r.text(2).unwrap_or_default(), r.text(3))))
+        .map(|r| (r.text(0).unwrap_or_default(), (r.text(1).unwrap_or_default(), r.text(2))))
         .collect();
 
     // Entities another root already provides: a conflict, reported and skipped.
@@ -240,7 +245,7 @@ pub(crate) async fn apply(
     // Entities kept although not read: children of locations that failed to
     // read, and entities whose new version is invalid (they keep the error).
     let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
-    for (r, (_, _, parent)) in &existing {
+    for (r, (_, parent)) in &existing {
         if let Some(p) = parent {
             children.entry(p.as_str()).or_default().push(r.as_str());
         }
@@ -264,23 +269,40 @@ pub(crate) async fn apply(
         }
     }
 
-    // Upserts: only what changed.
+    // Upserts: only what changed, compared and written one chunk at a time.
     let stamp = now();
     let mut changed: Vec<&Emitted> = Vec::new();
-    for e in &outcome.emitted {
-        let processed = serde_json::to_string(&e.entity).unwrap_or_default();
-        let errors = serde_json::to_string(&e.errors).unwrap_or_default();
-        match existing.get(&e.entity_ref) {
-            Some((p, er, parent))
-                if *p == processed && *er == errors && *parent == e.parent_ref => {}
-            _ => changed.push(e),
+    for chunk in outcome.emitted.chunks(JSON_CHUNK) {
+        let known: Vec<&str> = chunk
+            .iter()
+            .filter(|e| existing.contains_key(&e.entity_ref))
+            .map(|e| e.entity_ref.as_str())
+            .collect();
+        let mut stored: HashMap<String, String> = HashMap::new();
+        if !known.is_empty() {
+            let sql = format!(
+                "SELECT entity_ref, processed FROM catalog_entities WHERE entity_ref IN ({})",
+                tx.json_list(1)
+            );
+            for row in tx.rows(&sql, &[json_arg(&known)]).await? {
+                stored.insert(row.text(0).unwrap_or_default(), row.text(1).unwrap_or_default());
+            }
         }
-    }
-    let rows: Vec<Vec<Option<String>>> = changed
-        .iter()
-        .map(|e| {
+        let mut rows: Vec<Vec<Option<String>>> = Vec::new();
+        for e in chunk {
+            let processed = serde_json::to_string(&e.entity).unwrap_or_default();
+            let errors = serde_json::to_string(&e.errors).unwrap_or_default();
+            let unchanged = existing.get(&e.entity_ref).is_some_and(|(er, parent)| {
+                *er == errors
+                    && *parent == e.parent_ref
+                    && stored.get(&e.entity_ref) == Some(&processed)
+            });
+            if unchanged {
+                continue;
+            }
+            changed.push(e);
             let (kind, namespace, name) = split_ref(&e.entity_ref);
-            vec![
+            rows.push(vec![
                 Some(e.entity_ref.clone()),
                 Some(uuid::Uuid::new_v4().to_string()),
                 Some(kind),
@@ -288,22 +310,22 @@ pub(crate) async fn apply(
                 Some(name),
                 Some(root_id.to_owned()),
                 e.parent_ref.clone(),
-                Some(serde_json::to_string(&e.entity).unwrap_or_default()),
-                Some(serde_json::to_string(&e.errors).unwrap_or_default()),
+                Some(processed),
+                Some(errors),
                 Some(stamp.clone()),
                 Some(String::new()),
                 Some(String::new()),
-            ]
-        })
-        .collect();
-    tx.insert_json(
-        "catalog_entities",
-        &["entity_ref", "uid", "kind", "namespace", "name", "root_id", "parent_ref", "processed", "errors", "updated_at", "final", "etag"],
-        &rows,
-        "ON CONFLICT (entity_ref) DO UPDATE SET root_id = excluded.root_id, parent_ref = excluded.parent_ref, \
-         processed = excluded.processed, errors = excluded.errors, updated_at = excluded.updated_at",
-    )
-    .await?;
+            ]);
+        }
+        tx.insert_json(
+            "catalog_entities",
+            &["entity_ref", "uid", "kind", "namespace", "name", "root_id", "parent_ref", "processed", "errors", "updated_at", "final", "etag"],
+            &rows,
+            "ON CONFLICT (entity_ref) DO UPDATE SET root_id = excluded.root_id, parent_ref = excluded.parent_ref, \
+             processed = excluded.processed, errors = excluded.errors, updated_at = excluded.updated_at",
+        )
+        .await?;
+    }
     applied.written = changed.len();
     for (r, errors) in &error_updates {
         tx.execute(
@@ -383,24 +405,30 @@ async fn replace_relations<'a>(
         )
         .await?;
     }
-    let mut rows: Vec<[String; 4]> = Vec::new();
+    // Written a chunk at a time, so the edges of a whole root are never all in memory.
+    let mut rows: Vec<Vec<Option<String>>> = Vec::new();
     for entity in entities {
         let Some(origin) = portico_catalog_model::ref_of(entity) else { continue };
         for edge in relations::emitted(entity) {
             affected.insert(edge.source.clone());
-            rows.push([origin.clone(), edge.source, edge.kind.to_owned(), edge.target]);
+            rows.push(vec![
+                Some(origin.clone()),
+                Some(edge.source),
+                Some(edge.kind.to_owned()),
+                Some(edge.target),
+            ]);
+        }
+        if rows.len() >= JSON_CHUNK {
+            insert_relations(tx, &std::mem::take(&mut rows)).await?;
         }
     }
-    let rows: Vec<Vec<Option<String>>> =
-        rows.into_iter().map(|r| r.into_iter().map(Some).collect()).collect();
-    tx.insert_json(
-        "catalog_relations",
-        &["originating_ref", "source_ref", "type", "target_ref"],
-        &rows,
-        "",
-    )
-    .await?;
+    insert_relations(tx, &rows).await?;
     Ok(affected)
+}
+
+async fn insert_relations(tx: &mut Tx, rows: &[Vec<Option<String>>]) -> Result<()> {
+    let columns = ["originating_ref", "source_ref", "type", "target_ref"];
+    tx.insert_json("catalog_relations", &columns, rows, "").await
 }
 
 /// Deletes entities (`DELETE /entities/by-uid`); returns the other entities to restitch.
