@@ -84,6 +84,14 @@ impl Settings {
             if CORE_KEYS.contains(&key.as_str()) || plugin_keys.contains(&key.as_str()) {
                 continue;
             }
+            if key == "auth" {
+                // Only the guest provider's userEntityRef is read (the viewer,
+                // until sign-in exists); say so rather than "ignored".
+                warnings.push(format!(
+                    "{at}: `auth`: Portico has no sign-in yet; only auth.providers.guest.userEntityRef is used (who \"me\" is)"
+                ));
+                continue;
+            }
             if BACKSTAGE_KEYS.contains(&key.as_str()) {
                 warnings.push(format!(
                     "{at}: `{key}` is a Backstage section that Portico does not use yet; ignored"

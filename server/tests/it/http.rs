@@ -132,6 +132,14 @@ fn config_problems_name_file_line_and_key() {
     assert!(
         ok.warnings[0].contains("`techdocs` is a Backstage section that Portico does not use yet")
     );
+    let guest =
+        settings_from(&["auth:\n  providers:\n    guest: {userEntityRef: alice}\n"], dir.path())
+            .expect("auth loads");
+    assert!(
+        guest.warnings[0].contains("only auth.providers.guest.userEntityRef is used"),
+        "{:?}",
+        guest.warnings
+    );
 }
 
 on_both!(a_failing_page_shows_an_error_panel_not_a_blank_page, "", |app| {
