@@ -185,9 +185,19 @@ fn order_expr(field: &str, args: &mut Vec<Arg>) -> String {
     }
 }
 
-/// The listing's conditions (filter and full-text) on the entity ref `target`.
+/// The listing's conditions (stars, filter and full-text) on the entity ref `target`.
 fn conditions(listing: &Listing, args: &mut Vec<Arg>, target: &str, drive: bool) -> Vec<String> {
     let mut out = Vec::new();
+    // A user's stars are few: when they are asked for, they drive the query
+    // and the filter's statements become probes.
+    if let Some(user) = &listing.starred_by {
+        args.push(Arg::Text(user.to_lowercase()));
+        let user = format!("${}", args.len());
+        out.push(format!(
+            "{target} IN (SELECT entity_ref FROM catalog_stars WHERE user_ref = {user})"
+        ));
+    }
+    let drive = drive && listing.starred_by.is_none();
     if let Some(f) = listing.filter.sql(args, target, drive) {
         out.push(f);
     }
@@ -204,13 +214,6 @@ fn conditions(listing: &Listing, args: &mut Vec<Arg>, target: &str, drive: bool)
             format!(" AND key IN ({})", sql::placeholders(start, ft.fields.len()))
         };
         out.push(format!("{target} IN (SELECT entity_ref FROM catalog_search WHERE value LIKE {like} ESCAPE '\\'{fields})"));
-    }
-    if let Some(user) = &listing.starred_by {
-        args.push(Arg::Text(user.to_lowercase()));
-        let user = format!("${}", args.len());
-        out.push(format!(
-            "{target} IN (SELECT entity_ref FROM catalog_stars WHERE user_ref = {user})"
-        ));
     }
     out
 }
