@@ -6,7 +6,7 @@
 
 use sqlx::Row;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const FILES: usize = 30;
@@ -32,16 +32,20 @@ fn write_catalog(dir: &Path, description: &str) {
     }
 }
 
-/// Starts the server on `config`, SIGKILLs it after `after`.
-async fn run_and_kill(config: &Path, after: Duration) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_portico"))
+fn start(config: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_portico"))
         .args(["serve", "--config"])
         .arg(config)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .expect("portico starts");
+        .expect("portico starts")
+}
+
+/// Starts the server on `config`, SIGKILLs it after `after`.
+async fn run_and_kill(config: &Path, after: Duration) {
+    let mut child = start(config);
     tokio::time::sleep(after).await;
     child.kill().expect("SIGKILL");
     child.wait().expect("reaped");
@@ -49,14 +53,7 @@ async fn run_and_kill(config: &Path, after: Duration) {
 
 /// Starts the server and waits until every entity is in, then stops it.
 async fn run_to_completion(config: &Path, db: &Path, description: &str) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_portico"))
-        .args(["serve", "--config"])
-        .arg(config)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("portico starts");
+    let mut child = start(config);
     let deadline = Instant::now() + Duration::from_secs(120);
     while state(db).await.is_none_or(|s| s.descriptions != [description.to_owned()]) {
         assert!(Instant::now() < deadline, "ingestion did not finish");

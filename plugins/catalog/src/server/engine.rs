@@ -70,6 +70,9 @@ impl Engine {
     /// export `only` lies in) and exports what changed. Failures are logged
     /// and leave the previous export in place.
     async fn sync_git(&self, only: Option<&str>) {
+        // Under the refresh lock: two syncs of one repository (the loop and a
+        // `POST /refresh`) must not swap its exported folder at the same time.
+        let _guard = REFRESH.lock().await;
         for (entry, target) in self.git_locations() {
             if only.is_some_and(|t| t != target) {
                 continue;

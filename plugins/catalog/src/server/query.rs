@@ -322,10 +322,28 @@ pub(crate) async fn facet(
     facet: &str,
     listing: &Listing,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    cached(db, facet, listing, facet_uncached(db, facet, listing)).await
+}
+
+/// How many entities a listing selects, cached like a facet (the index page
+/// shows the viewer's owned and starred counts on every render).
+pub(crate) async fn count_cached(db: &Db, listing: &Listing) -> Result<i64, sqlx::Error> {
+    let counted = async { Ok(vec![(String::new(), count(db, listing).await?)]) };
+    Ok(cached(db, "#count", listing, counted).await?.first().map_or(0, |(_, n)| *n))
+}
+
+/// `compute`'s result for (`what`, `listing`), from the per-generation cache
+/// when it is there.
+async fn cached(
+    db: &Db,
+    what: &str,
+    listing: &Listing,
+    compute: impl std::future::Future<Output = Result<Vec<(String, i64)>, sqlx::Error>>,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
     let key: FacetKey = (
         sql::identity(db),
         sql::generation(),
-        facet.to_lowercase(),
+        what.to_lowercase(),
         format!("{:?}|{:?}|{:?}", listing.filter, listing.full_text, listing.starred_by),
     );
     let hit = FACETS.lock().ok().and_then(|guard| {
@@ -334,7 +352,7 @@ pub(crate) async fn facet(
     if let Some(values) = hit {
         return Ok(values);
     }
-    let values = facet_uncached(db, facet, listing).await?;
+    let values = compute.await?;
     if let Ok(mut guard) = FACETS.lock() {
         let cache = guard.get_or_insert_with(Default::default);
         // Entries of older generations are dead: drop them rather than grow.

@@ -167,8 +167,8 @@ pub(crate) async fn index(q: IndexQuery) -> Result<IndexPage, ServerError> {
     };
     let with_owned = statements.iter().cloned().chain([owned]).collect();
     let user_counts = (
-        query::count(db, &mine(Filter::default().and(with_owned), None)).await?,
-        query::count(db, &mine(of_kind.filter.clone(), Some(viewer.user_ref))).await?,
+        query::count_cached(db, &mine(Filter::default().and(with_owned), None)).await?,
+        query::count_cached(db, &mine(of_kind.filter.clone(), Some(viewer.user_ref))).await?,
     );
     let owners = query::facet(db, "relations.ownedBy", &of_kind).await?;
     let facets = Facets {
