@@ -248,6 +248,9 @@ pub fn urlencode(s: &str) -> String {
 pub struct Problem {
     /// The entity (a Location entity for read failures).
     pub entity_ref: String,
+    /// For a Location entity, what it reads (`file:/…/catalog-info.yaml`): the
+    /// generated name of a registered location says nothing to a reader.
+    pub target: Option<String>,
     /// Link to it.
     pub href: String,
     /// `error` or `warning`.

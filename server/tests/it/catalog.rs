@@ -773,6 +773,14 @@ async fn catalog_pages_render_on_the_server(backend: Backend) {
         "{}",
         problems.body
     );
+    // A root file that cannot be read: the problem names the file, not the
+    // generated location's opaque name.
+    let root = dir.path().join("catalog/root.yaml");
+    std::fs::remove_file(&root).expect("remove the root file");
+    refresh(&app).await;
+    let problems = app.get("/catalog-problems").await;
+    let target = format!(r#"<code class="pt-problem__target">file:{}</code>"#, root.display());
+    assert!(problems.body.contains(&target), "{}", problems.body);
 }
 catalog_test!(catalog_pages_render_on_the_server);
 

@@ -643,15 +643,26 @@ pub(crate) async fn count(db: &Db) -> Result<i64> {
 }
 
 /// Entities that carry errors (`status.items` with level error), for the Problems page.
-pub(crate) async fn problems(db: &Db) -> Result<Vec<(String, Value, String)>> {
-    let rows = super::sql::rows(db, "SELECT entity_ref, errors, updated_at FROM catalog_entities WHERE errors <> '[]' ORDER BY entity_ref", &[]).await?;
+/// Each as (ref, status items, last processed, `type:target` for Location entities).
+pub(crate) async fn problems(db: &Db) -> Result<Vec<(String, Value, String, Option<String>)>> {
+    let rows = super::sql::rows(db, "SELECT entity_ref, errors, updated_at, processed FROM catalog_entities WHERE errors <> '[]' ORDER BY entity_ref", &[]).await?;
     Ok(rows
         .iter()
         .map(|r| {
+            let processed: Value =
+                serde_json::from_str(&r.text(3).unwrap_or_default()).unwrap_or(Value::Null);
+            let spec = &processed["spec"];
+            let target = match (spec["type"].as_str(), spec["target"].as_str()) {
+                (Some(kind), Some(target)) if processed["kind"] == "Location" => {
+                    Some(format!("{kind}:{target}"))
+                }
+                _ => None,
+            };
             (
                 r.text(0).unwrap_or_default(),
                 serde_json::from_str(&r.text(1).unwrap_or_default()).unwrap_or(Value::Null),
                 r.text(2).unwrap_or_default(),
+                target,
             )
         })
         .collect())

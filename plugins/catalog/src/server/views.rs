@@ -451,10 +451,11 @@ pub(crate) async fn problems() -> Result<Vec<Problem>, ServerError> {
     let mut out: Vec<Problem> = store::problems(&engine.db)
         .await?
         .into_iter()
-        .flat_map(|(r, items, at)| {
+        .flat_map(|(r, items, at, target)| {
             items.as_array().cloned().unwrap_or_default().into_iter().map(move |i| Problem {
                 href: href(&r),
                 entity_ref: r.clone(),
+                target: target.clone(),
                 level: i["level"].as_str().unwrap_or("error").to_owned(),
                 message: i["message"].as_str().unwrap_or_default().to_owned(),
                 at: at.clone(),

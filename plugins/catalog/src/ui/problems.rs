@@ -24,7 +24,10 @@ pub(crate) fn ProblemsPage() -> impl IntoView {
                             <Table
                                 caption=format!("Problems ({})", rows.len())
                                 columns=vec![
-                                    TableColumn::new("entity", "Entity", |p: &Problem| view! { <a class="pt-link" href=p.href.clone()>{p.entity_ref.clone()}</a> }.into_any()),
+                                    TableColumn::new("entity", "Entity", |p: &Problem| view! {
+                                        <a class="pt-link" href=p.href.clone()>{p.entity_ref.clone()}</a>
+                                        {p.target.clone().map(|t| view! { <br/><code class="pt-problem__target">{t}</code> })}
+                                    }.into_any()),
                                     TableColumn::new("level", "Level", |p: &Problem| if p.level == "error" {
                                         view! { <StatusError>"Error"</StatusError> }.into_any()
                                     } else {
