@@ -109,6 +109,8 @@ pub struct Related {
     pub row: Option<Row>,
     /// Its kind (from the ref when missing).
     pub kind: String,
+    /// For ownership through a team: the group that owns it.
+    pub via: Option<String>,
 }
 
 /// The entity page's data.
@@ -120,6 +122,9 @@ pub struct EntityPage {
     pub related: Vec<Related>,
     /// Whether the viewer starred it.
     pub starred: bool,
+    /// What the teams below a group (for a group), or a user's groups (for a
+    /// user), own: Backstage's aggregated ownership. At most 200.
+    pub team_owned: Vec<Related>,
 }
 
 /// One entity and its neighbours; `None` when there is no such entity.

@@ -988,3 +988,43 @@ async fn owned_by_me_and_starred(backend: Backend) {
     assert!(starred.body.contains("All components (0)"), "nothing was starred by bad input");
 }
 catalog_test!(owned_by_me_and_starred);
+
+async fn group_and_user_pages_aggregate_team_ownership(backend: Backend) {
+    let dir = tempfile::tempdir().expect("dir");
+    let doc = |kind: &str, name: &str, spec: &str| {
+        format!(
+            "apiVersion: backstage.io/v1alpha1\nkind: {kind}\nmetadata: {{name: {name}}}\nspec: {spec}\n"
+        )
+    };
+    let docs = [
+        doc("Group", "org", "{type: org, children: [team-a]}"),
+        doc("Group", "team-a", "{type: team, children: [team-a1]}"),
+        doc("Group", "team-a1", "{type: team, children: []}"),
+        doc("User", "bob", "{memberOf: [team-a]}"),
+        doc("Component", "a-service", "{type: service, lifecycle: production, owner: team-a}"),
+        doc("Component", "a1-worker", "{type: worker, lifecycle: production, owner: team-a1}"),
+    ];
+    write(dir.path(), "all.yaml", &docs.join("---\n"));
+    let yaml = format!(
+        "catalog:\n  processingInterval: false\n  rules:\n    - allow: [Component, Group, User, Location]\n  locations:\n    - type: file\n      target: {}\n",
+        dir.path().join("all.yaml").display()
+    );
+    let Some(app) = app(backend, &yaml).await else { return };
+    ingested(&app, 7).await;
+
+    // The org owns nothing itself; its teams' ownership shows, with the owning team.
+    let org = app.get("/catalog/default/group/org").await;
+    let card = org.body.split("Owned by child teams").nth(1).unwrap_or_default();
+    assert!(card.contains(r#"href="/catalog/default/component/a-service""#), "{}", org.body);
+    assert!(card.contains(r#"href="/catalog/default/component/a1-worker""#), "{}", org.body);
+    assert!(card.contains("via team-a1"), "{}", org.body);
+    // team-a1 has no team below it.
+    let leaf = app.get("/catalog/default/group/team-a1").await;
+    assert!(leaf.body.contains("No team below this one owns anything."), "{}", leaf.body);
+    // A user sees what their group owns (team-a's service, not the org's other teams' below it).
+    let bob = app.get("/catalog/default/user/bob").await;
+    let card = bob.body.split("Owned by my teams").nth(1).unwrap_or_default();
+    assert!(card.contains(r#"href="/catalog/default/component/a-service""#), "{}", bob.body);
+    assert!(!card.contains("a1-worker"), "{}", bob.body);
+}
+catalog_test!(group_and_user_pages_aggregate_team_ownership);

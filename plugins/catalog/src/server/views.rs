@@ -210,11 +210,64 @@ pub(crate) async fn entity(
             entity_ref: r.target_ref.clone(),
             kind: r.target_ref.split(':').next().unwrap_or_default().to_owned(),
             row: e.as_ref().map(row),
+            via: None,
         })
         .collect();
     let viewer = viewer(&engine).await?;
     let starred = store::is_starred(&engine.db, &viewer.user_ref, &entity_ref).await?;
-    Ok(Some(EntityPage { entity, related, starred }))
+    let team_owned = team_ownership(&engine, &value).await?;
+    Ok(Some(EntityPage { entity, related, starred, team_owned }))
+}
+
+/// Targets of one relation type in a stitched entity.
+fn targets<'a>(entity: &'a Value, relation: &'a str) -> impl Iterator<Item = String> + 'a {
+    let relations = entity["relations"].as_array().into_iter().flatten();
+    relations
+        .filter(move |r| r["type"] == relation)
+        .filter_map(|r| r["targetRef"].as_str().map(str::to_owned))
+}
+
+/// Most teams walked and entities listed for aggregated ownership.
+const TEAM_LIMIT: usize = 200;
+
+/// Backstage's aggregated ownership: for a group, what every team below it
+/// owns; for a user, what their groups own. Each with the owning group.
+async fn team_ownership(engine: &Engine, entity: &Value) -> Result<Vec<Related>, ServerError> {
+    let (mut frontier, descend): (Vec<String>, bool) = match entity["kind"].as_str() {
+        Some("Group") => (targets(entity, "parentOf").collect(), true),
+        Some("User") => (targets(entity, "memberOf").collect(), false),
+        _ => return Ok(Vec::new()),
+    };
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut owned: Vec<(String, String)> = Vec::new();
+    while !frontier.is_empty() && seen.len() < TEAM_LIMIT {
+        let found = query::by_refs(&engine.db, &frontier).await?;
+        let mut next = Vec::new();
+        for (group, found) in frontier.iter().zip(found) {
+            let Some(found) = found.filter(|_| seen.insert(group.clone())) else { continue };
+            owned.extend(targets(&found, "ownerOf").map(|t| (t, group.clone())));
+            if descend {
+                next.extend(targets(&found, "parentOf"));
+            }
+        }
+        frontier = next;
+    }
+    owned.sort();
+    owned.dedup_by(|a, b| a.0 == b.0);
+    owned.truncate(TEAM_LIMIT);
+    let refs: Vec<String> = owned.iter().map(|(r, _)| r.clone()).collect();
+    let rows = query::by_refs(&engine.db, &refs).await?;
+    Ok(owned
+        .into_iter()
+        .zip(rows)
+        .map(|((entity_ref, via), e)| Related {
+            relation: "ownerOf".into(),
+            kind: entity_ref.split(':').next().unwrap_or_default().to_owned(),
+            row: e.as_ref().map(row),
+            entity_ref,
+            via: Some(via),
+        })
+        .collect())
 }
 
 /// The neighbourhood of an entity, laid out.

@@ -176,6 +176,7 @@ fn Overview(page: EntityPage) -> impl IntoView {
     let extra = cards.into_iter().map(|c| (c.view)(entity.clone())).collect_view();
     let kind = entity.kind.to_lowercase();
     let related = page.related;
+    let team_owned = page.team_owned;
     let card = move |title: &'static str, relation: &'static str, empty: &'static str| {
         let items: Vec<Related> =
             related.iter().filter(|r| r.relation == relation).cloned().collect();
@@ -212,11 +213,13 @@ fn Overview(page: EntityPage) -> impl IntoView {
             {card("Parent team", "childOf", "This is a top-level group.")}
             {card("Child teams", "parentOf", "This group has no child groups.")}
             {card("Owns", "ownerOf", "This group owns nothing yet.")}
+            <RelatedCard title="Owned by child teams" items=team_owned empty="No team below this one owns anything."/>
         }
         .into_any(),
         "user" => view! {
             {card("Member of", "memberOf", "Not a member of any group.")}
             {card("Owns", "ownerOf", "Owns nothing directly.")}
+            <RelatedCard title="Owned by my teams" items=team_owned empty="The groups of this user own nothing."/>
         }
         .into_any(),
         _ => ().into_any(),
@@ -305,6 +308,7 @@ fn RelatedCard(title: &'static str, items: Vec<Related>, empty: &'static str) ->
                         <a class="pt-link" href=row.href.clone()>{row.label.clone()}</a>
                         " " <Badge>{r.kind.clone()}</Badge>
                         {row.ty.clone().map(|t| view! { " " <span class="pt-muted">{t}</span> })}
+                        {r.via.clone().map(|g| view! { " " <span class="pt-muted">{format!("via {}", short_ref(&g))}</span> })}
                     </li>
                 }
                 .into_any(),
@@ -426,4 +430,10 @@ pub(crate) fn GraphSvg(graph: Graph) -> impl IntoView {
             </svg>
         </div>
     }
+}
+
+/// `group:default/team-a` as `team-a` (the namespace only when not default).
+fn short_ref(entity_ref: &str) -> &str {
+    let rest = entity_ref.split_once(':').map_or(entity_ref, |(_, rest)| rest);
+    rest.strip_prefix("default/").unwrap_or(rest)
 }
