@@ -305,7 +305,7 @@ fn RelatedCard(title: &'static str, items: Vec<Related>, empty: &'static str) ->
             .map(|r| match r.row {
                 Some(row) => view! {
                     <li>
-                        <a class="pt-link" href=row.href.clone()>{row.label.clone()}</a>
+                        <a class="pt-link" href=row.href.clone()>{humanized(&row.label, &r.entity_ref)}</a>
                         " " <Badge>{r.kind.clone()}</Badge>
                         {row.ty.clone().map(|t| view! { " " <span class="pt-muted">{t}</span> })}
                         {r.via.clone().map(|g| view! { " " <span class="pt-muted">{format!("via {}", short_ref(&g))}</span> })}
@@ -436,4 +436,31 @@ pub(crate) fn GraphSvg(graph: Graph) -> impl IntoView {
 fn short_ref(entity_ref: &str) -> &str {
     let rest = entity_ref.split_once(':').map_or(entity_ref, |(_, rest)| rest);
     rest.strip_prefix("default/").unwrap_or(rest)
+}
+
+/// A related entity's link text, as Backstage writes it: the title or name,
+/// with the namespace in front when it is not `default` and the name is
+/// shown (two `guest` users in two namespaces must not look the same).
+fn humanized(label: &str, entity_ref: &str) -> String {
+    let rest = entity_ref.split_once(':').map_or(entity_ref, |(_, rest)| rest);
+    match rest.split_once('/') {
+        Some((namespace, name)) if namespace != "default" && name.eq_ignore_ascii_case(label) => {
+            format!("{namespace}/{label}")
+        }
+        _ => label.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_texts_name_the_namespace_only_when_it_matters() {
+        assert_eq!(humanized("guest", "user:default/guest"), "guest");
+        assert_eq!(humanized("guest", "user:development/guest"), "development/guest");
+        assert_eq!(humanized("Guest User", "user:development/guest"), "Guest User");
+        assert_eq!(short_ref("group:default/team-a"), "team-a");
+        assert_eq!(short_ref("group:ops/team-a"), "ops/team-a");
+    }
 }
