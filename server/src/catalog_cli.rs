@@ -6,7 +6,9 @@
 
 use anyhow::Context;
 use portico_catalog_model::diagnostic::{Diagnostic, Rendered, Severity, check_text, decode_utf8};
-use portico_catalog_model::yaml::Pos;
+use portico_catalog_model::validate::is_placeholder;
+use portico_catalog_model::yaml::{Document, Pos};
+use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -84,11 +86,64 @@ fn check_file(path: &Path, shown: &str, out: &mut dyn Write) -> anyhow::Result<(
         }
     };
     let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let report = check_text(&text, json);
+    let mut report = check_text(&text, json);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let missing: Vec<Vec<Diagnostic>> =
+        report.valid.iter().map(|doc| missing_placeholder_files(doc, dir)).collect();
+    let broken = missing.iter().filter(|m| !m.is_empty()).count();
+    report.diagnostics.extend(missing.into_iter().flatten());
+    report.diagnostics.sort_by_key(|d| (d.pos.line, d.pos.column));
     for d in &report.diagnostics {
         write!(out, "{}", Rendered { diagnostic: d, file: shown, source: &text })?;
     }
-    Ok((report.errors(), report.valid.len()))
+    // A document with a broken placeholder is not a valid entity.
+    Ok((report.errors(), report.valid.len().saturating_sub(broken)))
+}
+
+/// `$text`/`$json`/`$yaml` placeholders whose relative file does not exist
+/// (URL targets are left alone: the check is offline).
+fn missing_placeholder_files(doc: &Document, dir: &Path) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    placeholders(&doc.value, String::new(), &mut found);
+    found
+        .into_iter()
+        .filter(|(_, _, target)| !target.contains("://"))
+        .filter(|(_, _, target)| !dir.join(target).is_file())
+        .map(|(path, key, target)| Diagnostic {
+            severity: Severity::Error,
+            pos: doc.locate(&path),
+            message: format!(
+                "{key} points at {target}, which does not exist (looked for {})",
+                dir.join(&target).display()
+            ),
+            path: Some(path),
+        })
+        .collect()
+}
+
+/// Every placeholder as (dotted path, `$text`/`$json`/`$yaml`, target).
+/// Recursion is bounded: parsed documents are at most `yaml::MAX_DEPTH` deep.
+fn placeholders(value: &Value, path: String, out: &mut Vec<(String, String, String)>) {
+    if is_placeholder(value) {
+        if let Some((key, target)) = value.as_object().and_then(|m| m.iter().next()) {
+            out.push((path, key.clone(), target.as_str().unwrap_or_default().to_owned()));
+        }
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                placeholders(v, child, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                placeholders(v, format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn file_error(message: String) -> Diagnostic {

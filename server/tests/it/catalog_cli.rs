@@ -85,3 +85,27 @@ fn the_schema_is_json_schema_with_every_kind() {
         assert!(kinds.iter().any(|k| k == kind), "{kind} missing");
     }
 }
+
+#[test]
+fn placeholders_must_point_at_files_that_exist() {
+    let dir = tempfile::tempdir().expect("dir");
+    let api = |name: &str, target: &str| {
+        format!(
+            "apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: {name}\nspec:\n  type: openapi\n  lifecycle: production\n  owner: team-a\n  definition:\n    $text: {target}\n"
+        )
+    };
+    std::fs::write(dir.path().join("openapi.yaml"), "openapi: 3.0.0\n").expect("write");
+    let text = format!(
+        "{}---\n{}---\n{}",
+        api("present", "./openapi.yaml"),
+        api("absent", "./missing.yaml"),
+        api("remote", "https://example.com/openapi.yaml")
+    );
+    std::fs::write(dir.path().join("apis.yaml"), text).expect("write");
+    let out = portico(&["catalog", "validate", "apis.yaml"], dir.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "a missing placeholder file fails the run: {stdout}");
+    assert!(stdout.contains("$text points at ./missing.yaml, which does not exist"), "{stdout}");
+    assert!(stdout.contains("apis.yaml:21:"), "located at the placeholder: {stdout}");
+    assert!(stdout.contains("checked 1 file(s): 2 valid entities, 1 error(s)"), "{stdout}");
+}
