@@ -1,10 +1,10 @@
-//! The processing loop: keep config locations registered, read every root
-//! location (at start, then every `processingInterval`, or at once on request),
-//! and store what it yields.
+//! The processing loop: keep config and git-discovery locations registered,
+//! fetch the git repositories, read every root location (at start, then every
+//! `processingInterval`, or at once on request), and store what it yields.
 //!
-//! One refresh runs at a time per process (a mutex), so the periodic loop and
-//! an API-triggered refresh never interleave their writes; each root is stored
-//! in its own transaction.
+//! One refresh or git sync runs at a time per process (a mutex), so the
+//! periodic loop and an API-triggered refresh never interleave their writes;
+//! each root is stored in its own transaction.
 
 use super::git;
 use super::ingest::{self, Rules};
