@@ -92,6 +92,17 @@ fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(path, text).expect("write fixture");
 }
 
+/// Catalog config reading one file location, with no periodic refresh;
+/// `allow` is the `catalog.rules` kind list (Backstage's default when `None`).
+fn one_file_location(path: &Path, allow: Option<&str>) -> String {
+    let rules =
+        allow.map(|kinds| format!("  rules:\n    - allow: [{kinds}]\n")).unwrap_or_default();
+    format!(
+        "catalog:\n  processingInterval: false\n{rules}  locations:\n    - type: file\n      target: {}\n",
+        path.display()
+    )
+}
+
 /// A tempdir with the fixture tree, and the YAML that points the catalog at it.
 fn fixtures(extra: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("dir");
@@ -103,10 +114,8 @@ fn fixtures(extra: &str) -> (tempfile::TempDir, String) {
         "catalog/services/payments.oas.yaml",
         "openapi: 3.0.0\ninfo: {title: Payments}\n",
     );
-    let yaml = format!(
-        "catalog:\n  processingInterval: false\n  rules:\n    - allow: [Component, API, Resource, System, Domain, Group, User, Location]\n  locations:\n    - type: file\n      target: {}\n{extra}",
-        dir.path().join("catalog/root.yaml").display()
-    );
+    let kinds = "Component, API, Resource, System, Domain, Group, User, Location";
+    let yaml = one_file_location(&dir.path().join("catalog/root.yaml"), Some(kinds)) + extra;
     (dir, yaml)
 }
 
@@ -517,10 +526,7 @@ async fn hostile_files_are_reported_not_fatal(backend: Backend) {
         "dangling.yaml",
         "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: c}\nspec: {type: service, lifecycle: production, owner: nobody, dependsOn: [resource:ghost]}\n",
     );
-    let yaml = format!(
-        "catalog:\n  processingInterval: false\n  locations:\n    - type: file\n      target: {}\n",
-        dir.path().join("a.yaml").display()
-    );
+    let yaml = one_file_location(&dir.path().join("a.yaml"), None);
     let Some(app) = app(backend, &yaml).await else { return };
     // Generated root, a, b, and the component with dangling relations.
     let all = ingested(&app, 4).await;
@@ -883,10 +889,7 @@ async fn a_broken_document_does_not_take_its_neighbours_down(backend: Backend) {
         "mixed.yaml",
         "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: fine}\nspec: {type: service, lifecycle: production, owner: t}\n---\nkind: [unclosed\n",
     );
-    let yaml = format!(
-        "catalog:\n  processingInterval: false\n  locations:\n    - type: file\n      target: {}\n",
-        dir.path().join("mixed.yaml").display()
-    );
+    let yaml = one_file_location(&dir.path().join("mixed.yaml"), None);
     let Some(app) = app(backend, &yaml).await else { return };
     // The generated location and the good component; the broken document is reported.
     let all = ingested(&app, 2).await;
@@ -1005,10 +1008,8 @@ async fn group_and_user_pages_aggregate_team_ownership(backend: Backend) {
         doc("Component", "a1-worker", "{type: worker, lifecycle: production, owner: team-a1}"),
     ];
     write(dir.path(), "all.yaml", &docs.join("---\n"));
-    let yaml = format!(
-        "catalog:\n  processingInterval: false\n  rules:\n    - allow: [Component, Group, User, Location]\n  locations:\n    - type: file\n      target: {}\n",
-        dir.path().join("all.yaml").display()
-    );
+    let yaml =
+        one_file_location(&dir.path().join("all.yaml"), Some("Component, Group, User, Location"));
     let Some(app) = app(backend, &yaml).await else { return };
     ingested(&app, 7).await;
 
