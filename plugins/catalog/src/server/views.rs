@@ -46,12 +46,7 @@ async fn viewer(engine: &Engine) -> Result<Viewer, ServerError> {
         .map_or_else(|| "user:default/guest".to_owned(), |r| r.canonical());
     let mut ownership = vec![user_ref.clone()];
     if let Some(user) = query::by_ref(&engine.db, &user_ref).await? {
-        let relations = user["relations"].as_array().into_iter().flatten();
-        ownership.extend(
-            relations
-                .filter(|r| r["type"] == "memberOf")
-                .filter_map(|r| r["targetRef"].as_str().map(str::to_owned)),
-        );
+        ownership.extend(targets(&user, "memberOf"));
     }
     Ok(Viewer { user_ref, ownership })
 }
@@ -205,13 +200,7 @@ pub(crate) async fn entity(
         .relations
         .iter()
         .zip(found)
-        .map(|(r, e)| Related {
-            relation: r.kind.clone(),
-            entity_ref: r.target_ref.clone(),
-            kind: r.target_ref.split(':').next().unwrap_or_default().to_owned(),
-            row: e.as_ref().map(row),
-            via: None,
-        })
+        .map(|(r, e)| related(&r.kind, r.target_ref.clone(), e.as_ref(), None))
         .collect();
     let viewer = viewer(&engine).await?;
     let starred = store::is_starred(&engine.db, &viewer.user_ref, &entity_ref).await?;
@@ -260,14 +249,24 @@ async fn team_ownership(engine: &Engine, entity: &Value) -> Result<Vec<Related>,
     Ok(owned
         .into_iter()
         .zip(rows)
-        .map(|((entity_ref, via), e)| Related {
-            relation: "ownerOf".into(),
-            kind: entity_ref.split(':').next().unwrap_or_default().to_owned(),
-            row: e.as_ref().map(row),
-            entity_ref,
-            via: Some(via),
-        })
+        .map(|((entity_ref, via), e)| related("ownerOf", entity_ref, e.as_ref(), Some(via)))
         .collect())
+}
+
+/// A relation card's entry: the target summarised when it exists.
+fn related(
+    relation: &str,
+    entity_ref: String,
+    found: Option<&Value>,
+    via: Option<String>,
+) -> Related {
+    Related {
+        relation: relation.to_owned(),
+        kind: entity_ref.split(':').next().unwrap_or_default().to_owned(),
+        row: found.map(row),
+        entity_ref,
+        via,
+    }
 }
 
 /// The neighbourhood of an entity, laid out.
