@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CatalogClient, CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
-import { startServer } from './support.js';
+import { startServer, waitUntil } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'portico-client-'));
 mkdirSync(join(dir, 'extra'));
@@ -61,13 +61,10 @@ before(async () => {
     fetchApi: { fetch },
   });
   // Config locations are read in the background at start.
-  const deadline = Date.now() + 30_000;
-  for (;;) {
+  await waitUntil(async () => {
     const { items } = await client.getEntities({ filter: { kind: 'component' } });
-    if (items.length === 2) break;
-    if (Date.now() > deadline) throw new Error(`not ingested: ${server.log()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    return items.length === 2;
+  }, () => `not ingested: ${server.log()}`);
 });
 
 after(async () => { await server?.stop(); });

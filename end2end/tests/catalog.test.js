@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { axeViolations, launchBrowser, startServer, waitForHydration, watchConsole } from './support.js';
+import { axeViolations, launchBrowser, startServer, waitForHydration, waitUntil, watchConsole } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'portico-catalog-e2e-'));
 writeFileSync(join(dir, 'catalog.yaml'), `apiVersion: backstage.io/v1alpha1
@@ -63,13 +63,10 @@ before(async () => {
       target: ${join(dir, 'catalog.yaml')}
 `);
   browser = await launchBrowser();
-  const deadline = Date.now() + 30_000;
-  for (;;) {
+  await waitUntil(async () => {
     const r = await fetch(`${server.url}/api/catalog/entities?filter=kind=component`);
-    if ((await r.json()).length === 2) break;
-    if (Date.now() > deadline) throw new Error('catalog not ingested');
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
+    return (await r.json()).length === 2;
+  }, () => `catalog not ingested: ${server.log()}`);
 });
 
 after(async () => {

@@ -24,6 +24,15 @@ async function freePort() {
   });
 }
 
+/** Polls `ready` (async, true when done) every 100 ms; throws `failure()` after 30 s. */
+export async function waitUntil(ready, failure) {
+  const deadline = Date.now() + 30_000;
+  while (!(await ready())) {
+    if (Date.now() > deadline) throw new Error(failure());
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Starts portico with `yaml` appended to a loopback listen config; resolves when /healthz answers. */
 export async function startServer(yaml = '') {
   const port = await freePort();
