@@ -27,6 +27,30 @@ pub enum Command {
     /// Work with catalog descriptor files, offline.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Build TechDocs sites (mkdocs.yml and a docs folder), natively.
+    #[command(subcommand)]
+    Techdocs(TechdocsCommand),
+}
+
+/// `portico techdocs ...`.
+#[derive(Debug, Subcommand)]
+pub enum TechdocsCommand {
+    /// Build the site in DIR (which holds mkdocs.yml) into --output. Problems are printed
+    /// with file and line; with any error nothing is written and the exit code is non-zero.
+    Build {
+        /// The repository or folder with mkdocs.yml; nothing outside it is read.
+        #[arg(default_value = ".", value_name = "DIR")]
+        dir: PathBuf,
+        /// Where the site goes (replaced as a whole once the build succeeds).
+        #[arg(long, short, default_value = "site", value_name = "DIR")]
+        output: PathBuf,
+        /// Broken links, missing anchors and images, and images without alt text are errors.
+        #[arg(long)]
+        strict: bool,
+        /// The source's version for techdocs_metadata.json (a commit SHA); default: a hash of the sources.
+        #[arg(long)]
+        etag: Option<String>,
+    },
 }
 
 /// `portico catalog ...`.
@@ -81,6 +105,19 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Catalog(CatalogCommand::Schema) => {
             let schema = portico_catalog_model::schema::catalog_info_schema();
             println!("{}", serde_json::to_string_pretty(&schema)?);
+            Ok(())
+        }
+        Command::Techdocs(TechdocsCommand::Build { dir, output, strict, etag }) => {
+            let options = portico_techdocs::BuildOptions { strict, allow_env: true, etag };
+            let summary = crate::techdocs_cli::build(
+                &cwd.join(dir),
+                &cwd.join(output),
+                &options,
+                &mut std::io::stdout(),
+            )?;
+            if summary.errors > 0 {
+                anyhow::bail!("{} error(s); the site was not written", summary.errors);
+            }
             Ok(())
         }
         Command::Config(ConfigCommand::Check) => {

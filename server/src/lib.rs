@@ -15,4 +15,5 @@ pub mod db;
 pub mod routes;
 pub mod serve;
 pub mod settings;
+pub mod techdocs_cli;
 mod theme;

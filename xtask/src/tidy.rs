@@ -9,15 +9,21 @@ fn allowed_internal_deps(package: &str) -> Option<&'static [&'static str]> {
         "portico-catalog-model" => &[],
         "portico-config" => &[],
         "portico-ui" => &[],
+        "portico-techdocs" => &[],
         "portico-plugin-api" => &["portico-catalog-model", "portico-config"],
         p if p.starts_with("plugin-") => {
-            &["portico-plugin-api", "portico-ui", "portico-catalog-model"]
+            &["portico-plugin-api", "portico-ui", "portico-catalog-model", "portico-techdocs"]
         }
         "app" => &["portico-ui", "portico-plugin-api", "portico-catalog-model", "portico-config"],
         "frontend" => &["app"],
-        "server" => {
-            &["app", "portico-plugin-api", "portico-config", "portico-ui", "portico-catalog-model"]
-        }
+        "server" => &[
+            "app",
+            "portico-plugin-api",
+            "portico-config",
+            "portico-ui",
+            "portico-catalog-model",
+            "portico-techdocs",
+        ],
         "xtask" => &[],
         _ => return None,
     })

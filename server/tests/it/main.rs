@@ -9,3 +9,4 @@ mod catalog_git;
 mod cli;
 mod http;
 mod support;
+mod techdocs_cli;

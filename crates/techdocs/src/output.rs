@@ -1,0 +1,304 @@
+//! A built site on disk, in the layout Backstage's TechDocs publishes.
+//!
+//! `<url>/index.html` for every page (a complete document with mkdocs-material's
+//! class names, readable on its own), the assets as they were,
+//! `search/search_index.json` in the MkDocs search plugin's format, and
+//! `techdocs_metadata.json` with Backstage's fields, and Portico's own files
+//! under `_portico/` (the nav and every page's title, word count and edit link
+//! in `site.json`, each page's headings in `pages/…json`) that the portal's
+//! reader uses instead of parsing HTML.
+//!
+//! The site is written next to the destination and renamed into place, so a
+//! reader sees the old site or the new one, never half of each.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::markdown::Heading;
+use crate::markdown::highlight::escape_into;
+use crate::site::{NavItem, Site};
+
+/// The metadata file Backstage's reader asks for.
+pub const METADATA_FILE: &str = "techdocs_metadata.json";
+/// Start and end of a page's content in its HTML, for readers of the files.
+pub const CONTENT_START: &str = "<!-- portico:content -->";
+pub const CONTENT_END: &str = "<!-- /portico:content -->";
+
+/// `techdocs_metadata.json`: Backstage's fields, small (Backstage's reader fetches it on every page).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Metadata {
+    pub site_name: String,
+    #[serde(default)]
+    pub site_description: Option<String>,
+    pub etag: String,
+    pub build_timestamp: u64,
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// The generator, on sites Portico built (absent on sites MkDocs built).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portico_generator: Option<String>,
+}
+
+/// `_portico/site.json`: the nav and every page's facts, for the portal's reader.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SiteIndex {
+    #[serde(default)]
+    pub repo_url: Option<String>,
+    pub nav: Vec<NavItem>,
+    pub pages: Vec<PageMetadata>,
+}
+
+/// One page's facts (its headings are in its own `_portico/pages/…json`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PageMetadata {
+    pub url: String,
+    pub title: String,
+    /// The Markdown file, relative to the repository.
+    pub source: String,
+    #[serde(default)]
+    pub edit_url: Option<String>,
+    pub word_count: usize,
+    #[serde(default)]
+    pub hide_toc: bool,
+    #[serde(default)]
+    pub hide_nav: bool,
+}
+
+/// `_portico/pages/<page file>.json`: what the reader shows beside the content.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PageDetail {
+    pub title: String,
+    pub headings: Vec<Heading>,
+}
+
+/// Where Portico's own files of a site live.
+pub const PORTICO_DIR: &str = "_portico";
+/// The site index inside [`PORTICO_DIR`].
+pub const SITE_INDEX_FILE: &str = "_portico/site.json";
+
+/// The file a page URL is stored in: `overview/` → `overview/index.html`.
+pub fn page_file(url: &str) -> String {
+    if url.is_empty() || url.ends_with('/') { format!("{url}index.html") } else { url.to_string() }
+}
+
+/// The detail file of a page URL: `overview/` → `_portico/pages/overview/index.html.json`.
+pub fn page_detail_file(url: &str) -> String {
+    format!("{PORTICO_DIR}/pages/{}.json", page_file(url))
+}
+
+/// The metadata of a built site.
+pub fn metadata(site: &Site) -> Metadata {
+    let mut files: Vec<String> = site.pages.iter().map(|p| page_file(&p.url)).collect();
+    files.extend(site.assets.iter().map(|a| a.url.clone()));
+    files.push("search/search_index.json".into());
+    files.sort();
+    Metadata {
+        site_name: site.site_name.clone(),
+        site_description: site.site_description.clone(),
+        etag: site.etag.clone(),
+        build_timestamp: site.build_timestamp,
+        files,
+        portico_generator: Some(format!("portico-techdocs {}", env!("CARGO_PKG_VERSION"))),
+    }
+}
+
+/// The nav and page list of a built site.
+pub fn site_index(site: &Site) -> SiteIndex {
+    SiteIndex {
+        repo_url: site.repo_url.clone(),
+        nav: site.nav.clone(),
+        pages: site
+            .pages
+            .iter()
+            .map(|p| PageMetadata {
+                url: p.url.clone(),
+                title: p.title.clone(),
+                source: p.source.clone(),
+                edit_url: p.edit_url.clone(),
+                word_count: p.rendered.word_count,
+                hide_toc: p.rendered.hide_toc,
+                hide_nav: p.rendered.hide_nav,
+            })
+            .collect(),
+    }
+}
+
+/// The MkDocs search plugin's `search_index.json`: one entry per page and per section.
+pub fn search_index(site: &Site) -> serde_json::Value {
+    let mut docs = Vec::new();
+    for page in &site.pages {
+        // MkDocs repeats the whole page's text in the page's own entry; here it
+        // holds the text before the first heading, and each section holds its own,
+        // so the index is half the size and still covers every word once.
+        let intro = page
+            .rendered
+            .sections
+            .first()
+            .filter(|s| s.id.is_none())
+            .map_or("", |s| s.text.as_str());
+        docs.push(serde_json::json!({ "location": page.url, "title": page.title, "text": intro }));
+        for section in &page.rendered.sections {
+            if let Some(id) = &section.id {
+                docs.push(serde_json::json!({
+                    "location": format!("{}#{id}", page.url),
+                    "title": section.title,
+                    "text": section.text,
+                }));
+            }
+        }
+    }
+    serde_json::json!({
+        "config": { "lang": ["en"], "separator": "[\\s\\-]+", "pipeline": ["stopWordFilter"] },
+        "docs": docs,
+    })
+}
+
+/// A file of the site: bytes made by the build, or a source file copied as it is.
+pub enum Content {
+    Bytes(Vec<u8>),
+    File(PathBuf),
+}
+
+/// Every file of the site, as (path in the site, content), made on every core.
+pub fn files(site: &Site) -> Vec<(String, Content)> {
+    let mut out: Vec<(String, Content)> = site
+        .pages
+        .par_iter()
+        .flat_map_iter(|page| {
+            let detail =
+                PageDetail { title: page.title.clone(), headings: page.rendered.headings.clone() };
+            [
+                (page_file(&page.url), Content::Bytes(page_document(site, page).into_bytes())),
+                (
+                    page_detail_file(&page.url),
+                    Content::Bytes(serde_json::to_vec(&detail).unwrap_or_default()),
+                ),
+            ]
+        })
+        .collect();
+    for asset in &site.assets {
+        out.push((asset.url.clone(), Content::File(asset.source.clone())));
+    }
+    let json = |value: &dyn erased::Json| value.to_vec();
+    out.push(("search/search_index.json".into(), Content::Bytes(json(&search_index(site)))));
+    out.push((SITE_INDEX_FILE.into(), Content::Bytes(json(&site_index(site)))));
+    out.push((METADATA_FILE.into(), Content::Bytes(json(&metadata(site)))));
+    out
+}
+
+mod erased {
+    /// Serialises to JSON bytes (a serialisation failure of these plain types cannot happen; it would write `null`).
+    pub trait Json {
+        fn to_vec(&self) -> Vec<u8>;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn to_vec(&self) -> Vec<u8> {
+            serde_json::to_vec(self).unwrap_or_else(|_| b"null".to_vec())
+        }
+    }
+}
+
+/// Writes the site to `dest`, replacing what was there only once everything is written.
+pub fn write_site(site: &Site, dest: &Path) -> io::Result<()> {
+    let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(parent)?;
+    let name =
+        dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
+    let staging = parent.join(format!(".{name}.building-{}", std::process::id()));
+    if staging.exists() {
+        fs::remove_dir_all(&staging)?;
+    }
+    let files = files(site);
+    let result = files.par_iter().try_for_each(|(path, content)| -> io::Result<()> {
+        let target = staging.join(path);
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        match content {
+            Content::Bytes(bytes) => fs::write(&target, bytes),
+            // A hard link costs nothing; across file systems, a copy.
+            Content::File(source) => {
+                fs::hard_link(source, &target).or_else(|_| fs::copy(source, &target).map(drop))
+            }
+        }
+    });
+    if let Err(e) = result {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    if dest.exists() {
+        fs::rename(dest, &old)?;
+    }
+    fs::rename(&staging, dest)?;
+    if old.exists() {
+        fs::remove_dir_all(&old)?;
+    }
+    Ok(())
+}
+
+/// A page as a standalone document, with mkdocs-material's class names.
+fn page_document(site: &Site, page: &crate::site::Page) -> String {
+    let mut out = String::with_capacity(page.rendered.html.len() + 4096);
+    out.push_str("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
+    escape_into(&mut out, &page.title);
+    out.push_str(" - ");
+    escape_into(&mut out, &site.site_name);
+    out.push_str("</title><meta name=\"generator\" content=\"portico-techdocs\"></head><body>\n");
+    out.push_str(
+        "<div class=\"md-container\"><main class=\"md-main\"><div class=\"md-main__inner\">\n",
+    );
+    out.push_str("<nav class=\"md-nav md-nav--primary\" aria-label=\"Site\">");
+    nav_list(&mut out, &site.nav, &page.url);
+    out.push_str(
+        "</nav>\n<div class=\"md-content\"><article class=\"md-content__inner md-typeset\">\n",
+    );
+    out.push_str(CONTENT_START);
+    out.push_str(&page.rendered.html);
+    out.push_str(CONTENT_END);
+    out.push_str("\n</article></div>\n<nav class=\"md-nav md-nav--secondary\" aria-label=\"On this page\"><ul>");
+    for heading in page.rendered.headings.iter().filter(|h| h.level > 1) {
+        out.push_str("<li><a href=\"#");
+        escape_into(&mut out, &heading.id);
+        out.push_str("\">");
+        escape_into(&mut out, &heading.title);
+        out.push_str("</a></li>");
+    }
+    out.push_str("</ul></nav>\n</div></main></div></body></html>\n");
+    out
+}
+
+fn nav_list(out: &mut String, items: &[NavItem], current: &str) {
+    out.push_str("<ul>");
+    for item in items {
+        out.push_str("<li>");
+        match &item.url {
+            Some(url) => {
+                out.push_str("<a href=\"");
+                let href = if item.external {
+                    url.clone()
+                } else {
+                    crate::markdown::relative_url(current, url)
+                };
+                escape_into(out, &href);
+                out.push('"');
+                if url == current && !item.external {
+                    out.push_str(" aria-current=\"page\"");
+                }
+                out.push('>');
+                escape_into(out, &item.title);
+                out.push_str("</a>");
+            }
+            None => escape_into(out, &item.title),
+        }
+        if !item.children.is_empty() {
+            nav_list(out, &item.children, current);
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ul>");
+}

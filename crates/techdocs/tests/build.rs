@@ -1,0 +1,316 @@
+//! Whole sites built from repositories written into a temporary folder, one
+//! helper per concern: [`repo`] writes the files, [`build`] builds, [`problems`]
+//! lists the diagnostics as `file:line: message`.
+
+use std::path::Path;
+
+use expect_test::expect;
+use portico_techdocs::output::{self, Metadata, SiteIndex};
+use portico_techdocs::{BuildOptions, NavItem, Site};
+
+/// Writes `files` (path, content) under a new temporary folder.
+fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, content) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    dir
+}
+
+fn build(dir: &Path, strict: bool) -> Result<Site, String> {
+    let options = BuildOptions { strict, allow_env: false, etag: Some("abc123".into()) };
+    portico_techdocs::build(dir, dir, &options).map_err(|d| d.to_string())
+}
+
+fn problems(site: &Site) -> Vec<String> {
+    site.diagnostics.iter().map(|d| d.to_string()).collect()
+}
+
+fn nav_lines(items: &[NavItem], depth: usize, out: &mut String) {
+    for item in items {
+        let url = item.url.as_deref().map(|u| format!(" -> {u:?}")).unwrap_or_default();
+        out.push_str(&format!("{}{}{url}\n", "  ".repeat(depth), item.title));
+        nav_lines(&item.children, depth + 1, out);
+    }
+}
+
+fn nav(site: &Site) -> String {
+    let mut out = String::new();
+    nav_lines(&site.nav, 0, &mut out);
+    out
+}
+
+const BASE: &str = "site_description: From the base\nrepo_url: https://github.com/acme/docs\nedit_uri: edit/main/docs\n";
+
+fn monorepo() -> tempfile::TempDir {
+    repo(&[
+        ("base.yml", BASE),
+        (
+            "mkdocs.yml",
+            "INHERIT: base.yml\nsite_name: Acme\nplugins:\n  - techdocs-core\nnav:\n  - Home: index.md\n  - Guide:\n      - guide/setup.md\n      - Use it: guide/use.md\n      - Missing: guide/nope.md\n  - Backend: '!include ./backend/mkdocs.yml'\n  - Tagged: !include ./frontend\n  - Issues: https://github.com/acme/docs/issues\n",
+        ),
+        (
+            "docs/index.md",
+            "# Welcome\n\nSee [setup](guide/setup.md#install) and [backend](../backend/docs/index.md).\n\n--8<-- \"snippets/note.md\"\n",
+        ),
+        (
+            "docs/guide/setup.md",
+            "# Set up\n\n## Install\n\n![Diagram](../img/d.png)\n\n[bad anchor](use.md#nowhere)\n",
+        ),
+        ("docs/guide/use.md", "Using it, no heading.\n"),
+        ("docs/img/d.png", "png"),
+        ("snippets/note.md", "!!! note\n    From a snippet.\n"),
+        ("backend/mkdocs.yml", "site_name: backend\n"),
+        ("backend/docs/index.md", "# Backend\n"),
+        ("backend/docs/api.md", "# API\n"),
+        ("frontend/mkdocs.yml", "site_name: web ui\nnav:\n  - Start: start.md\n"),
+        ("frontend/docs/start.md", "# Start\n"),
+    ])
+}
+
+#[test]
+fn a_monorepo_site_with_inherit_include_and_snippets() {
+    let dir = monorepo();
+    let site = build(dir.path(), false).unwrap();
+    assert_eq!(site.site_name, "Acme");
+    assert_eq!(site.site_description.as_deref(), Some("From the base"));
+    expect![[r#"
+        Home -> ""
+        Guide
+          Set up -> "guide/setup/"
+          Use it -> "guide/use/"
+        Backend
+          Backend -> "backend/"
+          API -> "backend/api/"
+        Tagged
+          Start -> "web-ui/start/"
+        Issues -> "https://github.com/acme/docs/issues"
+    "#]]
+    .assert_eq(&nav(&site));
+    expect![[r#"
+        [
+            "warning: docs/guide/setup.md:7: anchor `#nowhere` is not a heading or id on `guide/use/`",
+            "warning: mkdocs.yml:10: nav entry `guide/nope.md` is not a page in `docs`",
+        ]
+    "#]]
+    .assert_debug_eq(&problems(&site));
+    let home = site.pages.iter().find(|p| p.url.is_empty()).unwrap();
+    assert!(
+        home.rendered.html.contains(r#"<a href="guide/setup/#install""#),
+        "{}",
+        home.rendered.html
+    );
+    assert!(home.rendered.html.contains(r#"<a href="backend/""#), "{}", home.rendered.html);
+    assert!(home.rendered.html.contains("From a snippet."), "{}", home.rendered.html);
+    assert_eq!(
+        home.edit_url.as_deref(),
+        Some("https://github.com/acme/docs/edit/main/docs/index.md")
+    );
+    let setup = site.pages.iter().find(|p| p.url == "guide/setup/").unwrap();
+    assert!(setup.rendered.html.contains(r#"<img src="../../img/d.png" alt="Diagram">"#));
+    assert_eq!(site.etag, "abc123");
+}
+
+#[test]
+fn strict_turns_link_problems_into_errors_and_nothing_is_written() {
+    let dir = monorepo();
+    let site = build(dir.path(), true).unwrap();
+    assert!(site.has_errors());
+    assert!(problems(&site).iter().all(|p| p.starts_with("error:")), "{:?}", problems(&site));
+}
+
+#[test]
+fn without_nav_the_files_make_it() {
+    let dir = repo(&[
+        ("mkdocs.yml", "site_name: Auto\n"),
+        ("docs/index.md", "# Home\n"),
+        ("docs/zeta.md", "# Zeta page\n"),
+        ("docs/alpha.md", "no heading\n"),
+        ("docs/getting-started/README.md", "# Start here\n"),
+        ("docs/getting-started/more_things.md", "# More\n"),
+        ("docs/.hidden/secret.md", "# Hidden\n"),
+    ]);
+    let site = build(dir.path(), false).unwrap();
+    expect![[r#"
+        Home -> ""
+        Alpha -> "alpha/"
+        Zeta page -> "zeta/"
+        Getting started
+          Start here -> "getting-started/"
+          More -> "getting-started/more_things/"
+    "#]]
+    .assert_eq(&nav(&site));
+    assert!(problems(&site).is_empty(), "{:?}", problems(&site));
+}
+
+#[test]
+fn configurations_that_cannot_work_are_clear_errors() {
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (&[("docs/index.md", "x")], "no mkdocs.yml"),
+        (
+            &[("mkdocs.yml", "site_description: x\n"), ("docs/index.md", "x")],
+            "mkdocs.yml:1: `site_name` is required",
+        ),
+        (&[("mkdocs.yml", "site_name: [unclosed\n")], "mkdocs.yml:2: mkdocs.yml is not valid YAML"),
+        (&[("mkdocs.yml", "- a list\n")], "must be a mapping"),
+        (
+            &[("mkdocs.yml", "site_name: x\ndocs_dir: ../outside\n")],
+            "mkdocs.yml:2: docs_dir: `../outside` leaves the repository",
+        ),
+        (&[("mkdocs.yml", "site_name: x\ndocs_dir: /etc\n")], "absolute path"),
+        (&[("mkdocs.yml", "site_name: x\ndocs_dir: missing\n")], "is not a folder"),
+        (
+            &[("mkdocs.yml", "INHERIT: ../../base.yml\nsite_name: x\n")],
+            "INHERIT: `../../base.yml` leaves the repository",
+        ),
+        (
+            &[
+                (
+                    "mkdocs.yml",
+                    "site_name: x\nnav:\n  - A: '!include ../../elsewhere/mkdocs.yml'\n",
+                ),
+                ("docs/index.md", "x"),
+            ],
+            "mkdocs.yml:3: !include",
+        ),
+        (
+            &[("mkdocs.yml", "site_name: x\nnav: just text\n"), ("docs/index.md", "x")],
+            "`nav` must be a list",
+        ),
+        (
+            &[
+                ("mkdocs.yml", "site_name: x\nnav:\n  - {a: b.md, c: d.md}\n"),
+                ("docs/index.md", "x"),
+            ],
+            "mkdocs.yml:3: a nav entry is",
+        ),
+        (&[("mkdocs.yml", "INHERIT: mkdocs.yml\nsite_name: x\n")], "nested too deeply"),
+    ];
+    for (files, expected) in cases {
+        let dir = repo(files);
+        let error = build(dir.path(), false).err().unwrap_or_else(|| panic!("{files:?} built"));
+        assert!(error.contains(expected), "{files:?}: {error}");
+        assert!(error.starts_with("error: "), "{error}");
+    }
+}
+
+#[test]
+fn env_is_read_only_when_allowed() {
+    let dir = repo(&[
+        ("mkdocs.yml", "site_name: !ENV [PORTICO_TEST_NO_SUCH_VAR, Fallback]\n"),
+        ("docs/index.md", "x"),
+    ]);
+    let site = build(dir.path(), false).unwrap();
+    assert_eq!(site.site_name, "Fallback");
+    assert!(problems(&site)[0].contains("`!ENV` is not read"), "{:?}", problems(&site));
+    let options = BuildOptions { allow_env: true, ..BuildOptions::default() };
+    let dir = repo(&[("mkdocs.yml", "site_name: !ENV HOME\n"), ("docs/index.md", "x")]);
+    let site = portico_techdocs::build(dir.path(), dir.path(), &options).unwrap();
+    assert_eq!(site.site_name, std::env::var("HOME").unwrap());
+}
+
+#[test]
+fn bad_pages_are_reported_and_the_rest_builds() {
+    let dir = repo(&[("mkdocs.yml", "site_name: x\n"), ("docs/index.md", "# Fine\n")]);
+    let docs = dir.path().join("docs");
+    std::fs::write(docs.join("latin1.md"), b"# Caf\xe9\n\nline two\n\xff\n").unwrap();
+    std::fs::write(docs.join("huge.md"), "a".repeat(20 * 1024 * 1024)).unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("/etc/passwd", docs.join("passwd.md")).unwrap();
+        std::os::unix::fs::symlink("/etc", docs.join("etc")).unwrap();
+    }
+    let site = build(dir.path(), false).unwrap();
+    expect![[r#"
+        [
+            "error: docs/etc: symlink leads out of the repository (or nowhere); it is not published",
+            "error: docs/huge.md: the page is larger than 8 MiB and is not rendered",
+            "error: docs/latin1.md:1: the page is not valid UTF-8",
+            "error: docs/passwd.md: symlink leads out of the repository (or nowhere); it is not published",
+        ]
+    "#]]
+    .assert_debug_eq(&problems(&site));
+    assert_eq!(site.pages.len(), 1);
+}
+
+#[test]
+fn the_written_site_has_backstages_layout_and_portico_files() {
+    let dir = monorepo();
+    let site = build(dir.path(), false).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("site");
+    std::fs::create_dir_all(dest.join("stale")).unwrap();
+    output::write_site(&site, &dest).unwrap();
+    assert!(!dest.join("stale").exists(), "the old site is replaced as a whole");
+    let metadata: Metadata =
+        serde_json::from_slice(&std::fs::read(dest.join("techdocs_metadata.json")).unwrap())
+            .unwrap();
+    assert_eq!((metadata.site_name.as_str(), metadata.etag.as_str()), ("Acme", "abc123"));
+    for file in &metadata.files {
+        assert!(dest.join(file).is_file(), "{file} is listed but missing");
+    }
+    expect![[r#"
+        [
+            "backend/api/index.html",
+            "backend/index.html",
+            "guide/setup/index.html",
+            "guide/use/index.html",
+            "img/d.png",
+            "index.html",
+            "search/search_index.json",
+            "web-ui/start/index.html",
+        ]
+    "#]]
+    .assert_debug_eq(&metadata.files);
+    let index: SiteIndex =
+        serde_json::from_slice(&std::fs::read(dest.join(output::SITE_INDEX_FILE)).unwrap())
+            .unwrap();
+    assert_eq!(index.nav, site.nav);
+    let use_page = index.pages.iter().find(|p| p.url == "guide/use/").unwrap();
+    assert_eq!((use_page.title.as_str(), use_page.word_count), ("Use", 4));
+    let detail =
+        std::fs::read_to_string(dest.join(output::page_detail_file("guide/setup/"))).unwrap();
+    assert!(detail.contains(r#"{"level":2,"id":"install","title":"Install"}"#), "{detail}");
+    let search: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dest.join("search/search_index.json")).unwrap())
+            .unwrap();
+    let locations: Vec<&str> = search["docs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["location"].as_str().unwrap())
+        .collect();
+    assert!(locations.contains(&"guide/setup/#install"), "{locations:?}");
+    let page = std::fs::read_to_string(dest.join("guide/setup/index.html")).unwrap();
+    let content = page
+        .split(output::CONTENT_START)
+        .nth(1)
+        .and_then(|r| r.split(output::CONTENT_END).next())
+        .unwrap();
+    assert_eq!(content, site.pages.iter().find(|p| p.url == "guide/setup/").unwrap().rendered.html);
+    assert!(page.contains(r#"<a href="../use/">Use it</a>"#), "the nav links relative to the page");
+}
+
+/// Backstage's own docs (../shared/corpora/backstage, 364 pages) build without an error.
+#[test]
+fn backstages_docs_build() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/backstage");
+    let site = portico_techdocs::build(&corpus, &corpus, &BuildOptions::default()).unwrap();
+    assert!(
+        !site.has_errors(),
+        "{:?}",
+        problems(&site).iter().filter(|p| p.starts_with("error")).collect::<Vec<_>>()
+    );
+    assert_eq!(site.pages.len(), 364);
+    assert_eq!(site.site_name, "Backstage");
+    let start = site.pages.iter().find(|p| p.url == "getting-started/").unwrap();
+    assert!(start.rendered.html.contains(r#"<h3 id="prerequisites">"#));
+    assert_eq!(
+        start.edit_url.as_deref(),
+        Some("https://github.com/backstage/backstage/edit/master/docs/getting-started/index.md")
+    );
+    // Every nav entry of mkdocs.yml resolves (the corpus's nav is complete).
+    assert!(!problems(&site).iter().any(|p| p.contains("nav entry")), "{:?}", problems(&site));
+}
