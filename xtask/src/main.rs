@@ -5,6 +5,7 @@
 
 mod bench;
 mod bench_catalog;
+mod bench_techdocs;
 mod build;
 mod new_plugin;
 mod postgres;
@@ -31,6 +32,9 @@ cargo xtask <command>
   bench catalog [--entities N]
                      generate a synthetic catalog (default 100000 entities) and measure ingestion,
                      peak RSS and API/page latency on SQLite and PostgreSQL
+  bench techdocs [--copies 1,10,50] [--runs 5] [--mkdocs-max 10] [--no-mkdocs]
+                     build Backstage's docs (../shared/corpora/backstage) and copies of it with
+                     `portico techdocs build` and with MkDocs + techdocs-core (a pinned virtualenv)
   gen-catalog <dir> [--entities N]
                      write a synthetic catalog (root.yaml + entities/*.yaml) to <dir>
 ";
@@ -60,6 +64,9 @@ fn main() -> ExitCode {
         },
         Some("bench") if args.get(1).map(String::as_str) == Some("catalog") => {
             entities(&args).and_then(bench_catalog::run)
+        }
+        Some("bench") if args.get(1).map(String::as_str) == Some("techdocs") => {
+            bench_techdocs::run(&args[2..])
         }
         Some("bench") => bench::run(args.iter().any(|a| a == "--builds")),
         Some("gen-catalog") => match args.get(1) {

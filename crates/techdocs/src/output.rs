@@ -272,6 +272,9 @@ fn page_document(site: &Site, page: &crate::site::Page) -> String {
     out
 }
 
+/// The nav around the current page: every top-level entry, and the sections
+/// on the way to the page opened (the whole tree in every page would make a
+/// site's size grow with the square of its page count).
 fn nav_list(out: &mut String, items: &[NavItem], current: &str) {
     out.push_str("<ul>");
     for item in items {
@@ -295,10 +298,16 @@ fn nav_list(out: &mut String, items: &[NavItem], current: &str) {
             }
             None => escape_into(out, &item.title),
         }
-        if !item.children.is_empty() {
+        if !item.children.is_empty() && contains(&item.children, current) {
             nav_list(out, &item.children, current);
         }
         out.push_str("</li>");
     }
     out.push_str("</ul>");
+}
+
+fn contains(items: &[NavItem], url: &str) -> bool {
+    items
+        .iter()
+        .any(|i| (!i.external && i.url.as_deref() == Some(url)) || contains(&i.children, url))
 }

@@ -1,0 +1,213 @@
+//! `cargo xtask bench techdocs`: Portico's TechDocs build against MkDocs with
+//! mkdocs-techdocs-core (the incumbent), side by side in the same run.
+//!
+//! The site is Backstage's own docs (../shared/corpora/backstage, 364 pages),
+//! then the same docs replicated 10 and 50 times (hard links, one nav section
+//! per copy). For each size and tool: wall time (best and median of the runs)
+//! and peak RSS (the highest VmHWM seen while polling /proc). MkDocs is
+//! installed from PyPI into a virtualenv under the target folder, pinned.
+//! MkDocs renders the whole nav into every page, so its output grows with the
+//! square of the page count; `--mkdocs-max N` (default 10) skips it above N copies.
+
+use crate::util::{release_binary, root, target_dir};
+use anyhow::{Context, bail};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The incumbent, pinned.
+const MKDOCS_PACKAGE: &str = "mkdocs-techdocs-core==1.7.1";
+
+struct Options {
+    copies: Vec<usize>,
+    runs: usize,
+    mkdocs_max: usize,
+}
+
+fn options(args: &[String]) -> anyhow::Result<Options> {
+    let value = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
+    let copies = match value("--copies") {
+        Some(list) => {
+            list.split(',').map(|n| n.trim().parse::<usize>()).collect::<Result<Vec<_>, _>>()?
+        }
+        None => vec![1, 10, 50],
+    };
+    let runs = value("--runs").map(|n| n.parse()).transpose()?.unwrap_or(5);
+    let mkdocs_max = if args.iter().any(|a| a == "--no-mkdocs") {
+        0
+    } else {
+        value("--mkdocs-max").map(|n| n.parse()).transpose()?.unwrap_or(10)
+    };
+    if copies.is_empty() || copies.contains(&0) || runs == 0 {
+        bail!("--copies takes numbers of at least 1, --runs at least 1");
+    }
+    Ok(Options { copies, runs, mkdocs_max })
+}
+
+/// The corpus: ../shared/corpora/backstage beside the project.
+fn corpus() -> anyhow::Result<PathBuf> {
+    let path = root().join("../shared/corpora/backstage");
+    path.join("mkdocs.yml")
+        .is_file()
+        .then_some(path.clone())
+        .with_context(|| format!("no corpus at {}", path.display()))
+}
+
+/// A repository with `copies` copies of the corpus's docs, hard-linked, and a nav section per copy.
+fn replicate(corpus: &Path, copies: usize, dir: &Path) -> anyhow::Result<PathBuf> {
+    if copies == 1 {
+        return Ok(corpus.to_path_buf());
+    }
+    let repo = dir.join(format!("x{copies}"));
+    let _ = std::fs::remove_dir_all(&repo);
+    std::fs::create_dir_all(repo.join("docs"))?;
+    let config = std::fs::read_to_string(corpus.join("mkdocs.yml"))?;
+    let (head, nav) = config.split_once("\nnav:\n").context("the corpus's mkdocs.yml has a nav")?;
+    let mut out = format!("{head}\nnav:\n");
+    for copy in 0..copies {
+        out.push_str(&format!("  - Copy {copy}:\n"));
+        for line in nav.lines().filter(|l| !l.trim().is_empty()) {
+            // `  - Title: 'path.md'` → `      - Title: 'copy-N/path.md'`
+            out.push_str("    ");
+            out.push_str(&line.replacen(": '", &format!(": 'copy-{copy}/"), 1));
+            out.push('\n');
+        }
+        link_tree(&corpus.join("docs"), &repo.join("docs").join(format!("copy-{copy}")))?;
+    }
+    std::fs::write(repo.join("mkdocs.yml"), out)?;
+    Ok(repo)
+}
+
+fn link_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            link_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::hard_link(entry.path(), &target)
+                .or_else(|_| std::fs::copy(entry.path(), &target).map(drop))?;
+        }
+    }
+    Ok(())
+}
+
+/// The virtualenv with MkDocs and techdocs-core (created once).
+fn mkdocs() -> anyhow::Result<PathBuf> {
+    let venv = target_dir().join("bench/mkdocs-venv");
+    let bin = venv.join("bin/mkdocs");
+    let marker = venv.join(".installed");
+    if std::fs::read_to_string(&marker).ok().as_deref() != Some(MKDOCS_PACKAGE) {
+        crate::util::cmd(&root(), "python3", &["-m", "venv", &venv.display().to_string()])?;
+        let pip = venv.join("bin/pip").display().to_string();
+        crate::util::cmd(&root(), &pip, &["install", "--quiet", MKDOCS_PACKAGE])?;
+        std::fs::write(&marker, MKDOCS_PACKAGE)?;
+    }
+    Ok(bin)
+}
+
+/// Runs a command to completion, polling its peak RSS; returns (seconds, peak MB).
+fn measure(mut command: Command) -> anyhow::Result<(f64, f64)> {
+    let start = Instant::now();
+    let mut child = command.stdout(Stdio::null()).stderr(Stdio::piped()).spawn()?;
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0.0_f64;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if let Some(kb) = std::fs::read_to_string(&status_file).ok().and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        }) {
+            peak_kb = peak_kb.max(kb);
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let seconds = start.elapsed().as_secs_f64();
+    if !status.success() {
+        let mut stderr = String::new();
+        if let Some(mut err) = child.stderr.take() {
+            use std::io::Read;
+            let _ = err.read_to_string(&mut stderr);
+        }
+        bail!(
+            "{command:?} failed ({status}): {}",
+            stderr.lines().rev().take(5).collect::<Vec<_>>().join(" / ")
+        );
+    }
+    Ok((seconds, peak_kb / 1024.0))
+}
+
+/// Best and median of `runs` measurements, and the highest peak RSS.
+fn repeat(runs: usize, mut make: impl FnMut() -> Command) -> anyhow::Result<(f64, f64, f64)> {
+    let mut times = Vec::with_capacity(runs);
+    let mut peak: f64 = 0.0;
+    for _ in 0..runs {
+        let (seconds, mb) = measure(make())?;
+        times.push(seconds);
+        peak = peak.max(mb);
+    }
+    times.sort_by(f64::total_cmp);
+    Ok((times[0], times[times.len() / 2], peak))
+}
+
+pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
+    let options = options(args)?;
+    crate::build::release()?;
+    let corpus = corpus()?;
+    let mkdocs = if options.mkdocs_max > 0 { Some(mkdocs()?) } else { None };
+    let dir = target_dir().join("bench/techdocs");
+    std::fs::create_dir_all(&dir)?;
+    let mut rows = Vec::new();
+    for &copies in &options.copies {
+        let repo = replicate(&corpus, copies, &dir)?;
+        let out = dir.join(format!("site-x{copies}"));
+        let portico = repeat(options.runs, || {
+            let mut c = Command::new(release_binary());
+            c.args(["techdocs", "build"]).arg(&repo).arg("--output").arg(&out);
+            c
+        })?;
+        let pages = std::fs::read_to_string(out.join("_portico/site.json"))
+            .map(|s| s.matches("\"word_count\"").count())
+            .unwrap_or(0);
+        let incumbent = match &mkdocs {
+            Some(bin) if copies <= options.mkdocs_max => {
+                let mk_out = dir.join(format!("mkdocs-x{copies}"));
+                // MkDocs takes tens of seconds a run (minutes for copies): fewer runs.
+                let runs = if copies == 1 { options.runs.min(3) } else { 1 };
+                Some(repeat(runs, || {
+                    let mut c = Command::new(bin);
+                    c.args(["build", "--quiet", "--config-file"])
+                        .arg(repo.join("mkdocs.yml"))
+                        .arg("--site-dir")
+                        .arg(&mk_out);
+                    c
+                })?)
+            }
+            _ => None,
+        };
+        rows.push((copies, pages, portico, incumbent));
+        let _ = std::fs::remove_dir_all(&out);
+    }
+    println!(
+        "\n| site | Portico best / median | Portico peak RSS | MkDocs best / median | MkDocs peak RSS | speed-up (best) |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for (copies, pages, (best, median, rss), incumbent) in rows {
+        let (mk, mk_rss, speedup) = match incumbent {
+            Some((mb, mm, mr)) => (
+                format!("{mb:.2} s / {mm:.2} s"),
+                format!("{mr:.0} MB"),
+                format!("{:.0}x", mb / best),
+            ),
+            None => ("not run".into(), "-".into(), "-".into()),
+        };
+        println!(
+            "| {copies}x ({pages} pages) | {best:.3} s / {median:.3} s | {rss:.0} MB | {mk} | {mk_rss} | {speedup} |"
+        );
+    }
+    Ok(())
+}
