@@ -6,4 +6,5 @@
 use portico_plugin_api::Plugin;
 
 /// Every installed plugin.
-pub const PLUGINS: &[&Plugin] = &[&plugin_catalog::PLUGIN, &plugin_example::PLUGIN];
+pub const PLUGINS: &[&Plugin] =
+    &[&plugin_catalog::PLUGIN, &plugin_techdocs::PLUGIN, &plugin_example::PLUGIN];

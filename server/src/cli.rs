@@ -51,6 +51,19 @@ pub enum TechdocsCommand {
         #[arg(long)]
         etag: Option<String>,
     },
+    /// Publish a built site for an entity to the local publisher's folder, where the portal reads it.
+    Publish {
+        /// The entity: `<namespace>/<kind>/<name>`, as Backstage's techdocs-cli takes it.
+        #[arg(long, value_name = "NAMESPACE/KIND/NAME")]
+        entity: String,
+        /// The built site.
+        #[arg(default_value = "site", value_name = "DIR")]
+        dir: PathBuf,
+        /// The publisher's folder; default: `techdocs.publisher.local.publishDirectory` from
+        /// the config, else `<backend.dataDir>/plugins/techdocs/static/docs`.
+        #[arg(long, value_name = "DIR")]
+        publish_directory: Option<PathBuf>,
+    },
 }
 
 /// `portico catalog ...`.
@@ -118,6 +131,30 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             if summary.errors > 0 {
                 anyhow::bail!("{} error(s); the site was not written", summary.errors);
             }
+            Ok(())
+        }
+        Command::Techdocs(TechdocsCommand::Publish { entity, dir, publish_directory }) => {
+            let publish_dir = match publish_directory {
+                Some(dir) => cwd.join(dir),
+                None => {
+                    let settings = Settings::load(&cli.config, &cwd, &env)?;
+                    let configured =
+                        settings.config.get::<serde_json::Value>("techdocs")?.and_then(|t| {
+                            t.pointer("/publisher/local/publishDirectory")?
+                                .as_str()
+                                .map(PathBuf::from)
+                        });
+                    configured
+                        .map(|d| cwd.join(d))
+                        .unwrap_or_else(|| settings.data_dir().join("plugins/techdocs/static/docs"))
+                }
+            };
+            crate::techdocs_cli::publish(
+                &cwd.join(dir),
+                &entity,
+                &publish_dir,
+                &mut std::io::stdout(),
+            )?;
             Ok(())
         }
         Command::Config(ConfigCommand::Check) => {

@@ -14,7 +14,6 @@ const CORE_KEYS: &[&str] = &["app", "backend", "organization"];
 const BACKSTAGE_KEYS: &[&str] = &[
     "integrations",
     "proxy",
-    "techdocs",
     "auth",
     "scaffolder",
     "catalog",

@@ -61,3 +61,79 @@ pub fn build(
     )?;
     Ok(summary)
 }
+
+/// `portico techdocs publish`: puts a built site where the portal reads it
+/// (the local publisher's folder), under `<namespace>/<kind>/<name>`
+/// lower-cased, replacing the previous site in one step.
+pub fn publish(
+    site: &Path,
+    entity: &str,
+    publish_dir: &Path,
+    out: &mut dyn Write,
+) -> anyhow::Result<std::path::PathBuf> {
+    let parts: Vec<&str> = entity.split('/').collect();
+    let valid = |p: &str| {
+        !p.is_empty()
+            && p != "."
+            && p != ".."
+            && p.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    if parts.len() != 3 || !parts.iter().all(|p| valid(p)) {
+        anyhow::bail!(
+            "--entity must be `<namespace>/<kind>/<name>` (for example default/Component/payments), not `{entity}`"
+        );
+    }
+    let metadata = site.join(portico_techdocs::output::METADATA_FILE);
+    let text = std::fs::read(&metadata).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not a built site: {e} (run `portico techdocs build` first)",
+            metadata.display()
+        )
+    })?;
+    serde_json::from_slice::<portico_techdocs::output::Metadata>(&text).map_err(|e| {
+        anyhow::anyhow!("{} is not valid TechDocs metadata: {e}", metadata.display())
+    })?;
+    let dest = parts.iter().fold(publish_dir.to_path_buf(), |d, p| d.join(p.to_ascii_lowercase()));
+    let parent = dest.parent().unwrap_or(publish_dir);
+    std::fs::create_dir_all(parent)?;
+    let staging = parent.join(format!(
+        ".{}.publishing-{}",
+        parts[2].to_ascii_lowercase(),
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&staging);
+    let copied = copy_tree(site, &staging).inspect_err(|_| {
+        let _ = std::fs::remove_dir_all(&staging);
+    })?;
+    let old = parent.join(format!(".{}.old-{}", parts[2].to_ascii_lowercase(), std::process::id()));
+    if dest.exists() {
+        std::fs::rename(&dest, &old)?;
+    }
+    std::fs::rename(&staging, &dest)?;
+    let _ = std::fs::remove_dir_all(&old);
+    writeln!(out, "published {copied} file(s) to {}", dest.display())?;
+    Ok(dest)
+}
+
+/// Copies regular files and folders; a symlink in a built site is refused (it could point anywhere).
+fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<usize> {
+    std::fs::create_dir_all(to)?;
+    let mut count = 0;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let target = to.join(entry.file_name());
+        if kind.is_symlink() {
+            anyhow::bail!(
+                "{} is a symlink; a published site holds plain files only",
+                entry.path().display()
+            );
+        } else if kind.is_dir() {
+            count += copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+            count += 1;
+        }
+    }
+    Ok(count)
+}

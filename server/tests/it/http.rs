@@ -122,15 +122,16 @@ fn config_problems_name_file_line_and_key() {
     let dir = tempfile::tempdir().expect("dir");
     let err =
         |yamls: &[&str]| settings_from(yamls, dir.path()).map(|_| ()).unwrap_err().to_string();
-    expect_test::expect!["test1.yaml:3:1: unknown top-level key `catalogue` (known keys: app, backend, catalog, example, organization)"]
+    expect_test::expect!["test1.yaml:3:1: unknown top-level key `catalogue` (known keys: app, backend, catalog, example, organization, techdocs)"]
         .assert_eq(&err(&["app:\n  title: x\ncatalogue: {}\n"]));
     expect_test::expect!["test2.yaml:2:3: `example.greting`: Unknown field `greting`, expected `greeting` (fix that key; `portico config check` re-checks without starting the server)"]
         .assert_eq(&err(&["example:\n  greeting: a\n", "example:\n  greting: b\n"]));
-    let ok = settings_from(&["techdocs:\n  builder: local\n"], dir.path())
+    let ok = settings_from(&["scaffolder:\n  defaultAuthor: {name: x}\n"], dir.path())
         .expect("Backstage sections load");
     assert_eq!(ok.warnings.len(), 1, "{:?}", ok.warnings);
     assert!(
-        ok.warnings[0].contains("`techdocs` is a Backstage section that Portico does not use yet")
+        ok.warnings[0]
+            .contains("`scaffolder` is a Backstage section that Portico does not use yet")
     );
     let guest =
         settings_from(&["auth:\n  providers:\n    guest: {userEntityRef: alice}\n"], dir.path())

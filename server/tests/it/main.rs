@@ -9,4 +9,5 @@ mod catalog_git;
 mod cli;
 mod http;
 mod support;
+mod techdocs;
 mod techdocs_cli;

@@ -70,3 +70,39 @@ fn a_folder_without_mkdocs_yml_is_one_clear_error() {
     assert!(!out.status.success());
     assert!(stdout.contains("error: mkdocs.yml: no mkdocs.yml (or mkdocs.yaml) here"), "{stdout}");
 }
+
+#[test]
+fn publish_checks_the_entity_and_the_site() {
+    let dir = tempfile::tempdir().expect("dir");
+    write(dir.path(), &[("mkdocs.yml", "site_name: Demo\n"), ("docs/index.md", "# Demo\n")]);
+    assert!(portico(&["techdocs", "build"], dir.path()).status.success());
+    for bad in ["default/component", "default/component/../x", "a/b/c/d", "default/comp onent/x"] {
+        let out = portico(
+            &["techdocs", "publish", "--entity", bad, "--publish-directory", "pub"],
+            dir.path(),
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && stderr.contains("--entity must be"), "{bad}: {stderr}");
+    }
+    let out = portico(
+        &["techdocs", "publish", "--entity", "default/x/y", "docs", "--publish-directory", "pub"],
+        dir.path(),
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a built site"));
+    let out = portico(
+        &[
+            "techdocs",
+            "publish",
+            "--entity",
+            "Default/Component/Demo",
+            "--publish-directory",
+            "pub",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        dir.path().join("pub/default/component/demo/index.html").is_file(),
+        "lower-cased triplet path"
+    );
+}

@@ -9,48 +9,71 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+/// The rules, as a fresh builder (the reader adds its own URL rewriting to one).
+fn builder() -> ammonia::Builder<'static> {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_tags([
+            "input",
+            "label",
+            "details",
+            "summary",
+            "aside",
+            "abbr",
+            "mark",
+            "ins",
+            "sup",
+            "sub",
+            "figure",
+            "figcaption",
+            "kbd",
+            "section",
+            "span",
+            "div",
+            "nav",
+        ])
+        .add_generic_attributes(["id", "class", "title", "aria-hidden", "lang", "dir"])
+        .add_tag_attributes("input", ["type", "name", "checked", "disabled", "aria-label"])
+        .add_tag_attributes("label", ["for"])
+        .add_tag_attributes("a", ["aria-label"])
+        .add_tag_attributes("details", ["open"])
+        .add_tag_attributes("img", ["width", "height", "loading"])
+        .add_tag_attributes("ol", ["start"])
+        .add_tag_attributes("td", ["align"])
+        .add_tag_attributes("th", ["align"])
+        .link_rel(Some("noopener noreferrer"))
+        .url_schemes(HashSet::from(["http", "https", "mailto"]))
+        .attribute_filter(|element, attribute, value| match (element, attribute) {
+            // Only the two kinds of input Markdown makes: task-list boxes and tab radios.
+            ("input", "type") => matches!(value, "checkbox" | "radio").then_some(value.into()),
+            _ => Some(value.into()),
+        });
+    builder
+}
+
 fn policy() -> &'static ammonia::Builder<'static> {
     static POLICY: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
-    POLICY.get_or_init(|| {
-        let mut builder = ammonia::Builder::default();
-        builder
-            .add_tags([
-                "input",
-                "label",
-                "details",
-                "summary",
-                "aside",
-                "abbr",
-                "mark",
-                "ins",
-                "sup",
-                "sub",
-                "figure",
-                "figcaption",
-                "kbd",
-                "section",
-                "span",
-                "div",
-                "nav",
-            ])
-            .add_generic_attributes(["id", "class", "title", "aria-hidden", "lang", "dir"])
-            .add_tag_attributes("input", ["type", "name", "checked", "disabled", "aria-label"])
-            .add_tag_attributes("label", ["for"])
-            .add_tag_attributes("a", ["aria-label"])
-            .add_tag_attributes("details", ["open"])
-            .add_tag_attributes("img", ["width", "height", "loading"])
-            .add_tag_attributes("ol", ["start"])
-            .add_tag_attributes("td", ["align"])
-            .add_tag_attributes("th", ["align"])
-            .link_rel(Some("noopener noreferrer"))
-            .url_schemes(HashSet::from(["http", "https", "mailto"]))
-            .attribute_filter(|element, attribute, value| match (element, attribute) {
-                // Only the two kinds of input Markdown makes: task-list boxes and tab radios.
-                ("input", "type") => matches!(value, "checkbox" | "radio").then_some(value.into()),
-                _ => Some(value.into()),
-            });
-        builder
-    })
+    POLICY.get_or_init(builder)
+}
+
+/// Cleans a stored page for the portal's reader: the same rules, and every
+/// relative URL rewritten by `rewrite` (to the reader's page and file routes).
+/// This is also the one door for sites MkDocs built, whose HTML is not ours.
+pub fn clean_for_reader(
+    html: &str,
+    rewrite: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+) -> String {
+    struct Rewrite<F>(F);
+    impl<F: Fn(&str) -> Option<String> + Send + Sync + 'static>
+        ammonia::UrlRelativeEvaluate<'static> for Rewrite<F>
+    {
+        fn evaluate<'url>(&self, url: &'url str) -> Option<std::borrow::Cow<'url, str>> {
+            (self.0)(url).map(std::borrow::Cow::Owned)
+        }
+    }
+    let mut builder = builder();
+    builder.url_relative(ammonia::UrlRelative::Custom(Box::new(Rewrite(rewrite))));
+    builder.clean(html).to_string()
 }
 
 /// Cleans rendered HTML for the portal.

@@ -1,0 +1,80 @@
+//! Server functions and the types they carry: the wire boundary of the plugin.
+
+use leptos::prelude::*;
+use portico_plugin_api::PortalError;
+use serde::{Deserialize, Serialize};
+
+/// One entry of a site's navigation, with the portal URL it opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocNav {
+    pub title: String,
+    pub href: Option<String>,
+    pub external: bool,
+    /// This is the page being read.
+    pub current: bool,
+    /// The page being read is below this section.
+    pub open: bool,
+    pub children: Vec<DocNav>,
+}
+
+/// A heading of the page, for its table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocHeading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// Everything the reader shows for one page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocPage {
+    pub site_name: String,
+    pub site_description: Option<String>,
+    /// `component:default/payments`.
+    pub entity_ref: String,
+    /// `/catalog/default/component/payments`.
+    pub entity_href: String,
+    pub title: String,
+    /// Sanitised on the server; relative links already point at portal URLs.
+    pub html: String,
+    pub headings: Vec<DocHeading>,
+    pub nav: Vec<DocNav>,
+    pub edit_url: Option<String>,
+    /// Where the site's sources live (`repo_url`), for "view source".
+    pub source_url: Option<String>,
+    /// The build time, `2026-11-24 09:30 UTC`.
+    pub built_at: Option<String>,
+    /// The source version the build came from (a commit SHA or a content hash).
+    pub etag: String,
+    /// `Portico` or `MkDocs`: who built the stored site.
+    pub generator: String,
+}
+
+/// A documented entity, for the `/docs` index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocSite {
+    pub namespace: String,
+    pub kind: String,
+    pub name: String,
+    pub site_name: String,
+    pub site_description: Option<String>,
+    pub href: String,
+    pub built_at: Option<String>,
+}
+
+/// One page of an entity's documentation; `path` is the page inside the site (`` is the home page).
+#[server(prefix = "/api/techdocs/fn", endpoint = "doc_page")]
+pub async fn fetch_page(
+    namespace: String,
+    kind: String,
+    name: String,
+    path: String,
+) -> Result<DocPage, PortalError> {
+    crate::server::doc_page(&namespace, &kind, &name, &path).await.map_err(Into::into)
+}
+
+/// Every published site.
+#[server(prefix = "/api/techdocs/fn", endpoint = "doc_sites")]
+pub async fn fetch_sites() -> Result<Vec<DocSite>, PortalError> {
+    crate::server::doc_sites().await.map_err(Into::into)
+}

@@ -1,0 +1,61 @@
+//! The plugin's typed section of `app-config.yaml`: Backstage's `techdocs` keys.
+
+use serde::Deserialize;
+
+/// `techdocs.*`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Config {
+    /// `local`: the portal builds docs itself (not yet: it reads storage, as `external`);
+    /// `external`: CI publishes with `portico techdocs publish`, the portal only reads.
+    #[serde(default)]
+    pub builder: BuilderMode,
+    #[serde(default)]
+    pub publisher: Publisher,
+    /// Backstage's MkDocs generator settings (`runIn`, `dockerImage`, …): Portico builds natively, so they are read and ignored.
+    #[serde(default)]
+    pub generator: Option<serde_json::Value>,
+    /// Backstage's cache settings: accepted and ignored.
+    #[serde(default)]
+    pub cache: Option<serde_json::Value>,
+    /// Read sites from `<Namespace>/<Kind>/<name>` as written, instead of lower-cased.
+    #[serde(default)]
+    pub legacy_use_case_sensitive_triplet_paths: bool,
+}
+
+/// `techdocs.builder`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BuilderMode {
+    #[default]
+    Local,
+    External,
+}
+
+/// `techdocs.publisher`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Publisher {
+    /// Only `local` so far; `awsS3`, `googleGcs` and `azureBlobStorage` are refused at start-up until they exist.
+    #[serde(rename = "type", default)]
+    pub kind: PublisherKind,
+    #[serde(default)]
+    pub local: LocalPublisher,
+}
+
+/// `techdocs.publisher.type`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PublisherKind {
+    #[default]
+    Local,
+}
+
+/// `techdocs.publisher.local`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LocalPublisher {
+    /// Where published sites live; default `<backend.dataDir>/plugins/techdocs/static/docs`.
+    pub publish_directory: Option<String>,
+}

@@ -1,0 +1,525 @@
+//! The server half: published sites in storage, Backstage's `/api/techdocs`
+//! routes, and the reader's data.
+//!
+//! A site lives at `<publish directory>/<namespace>/<kind>/<name>/`, lower-cased
+//! (Backstage's layout, so a bucket or folder Backstage published to reads
+//! here too). Pages Portico built carry their content between markers and
+//! their nav and headings in `_portico/`; pages MkDocs built are cut at their
+//! `<article>`. Either way the HTML goes through the TechDocs sanitiser again,
+//! which also points every relative link at the portal's routes.
+
+use std::path::{Component, Path, PathBuf};
+
+use axum::Router;
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use portico_plugin_api::PortalError;
+use portico_plugin_api::server::{Backend, ConfigError, PluginContext, ServerError};
+use portico_techdocs::output::{self, Metadata, PageDetail, SiteIndex};
+
+use crate::api::{DocHeading, DocNav, DocPage, DocSite};
+use crate::config::Config;
+
+pub(crate) const BACKEND: Backend = Backend::new(router, &[]).config::<Config>();
+
+/// Largest stored file served or read (a page, an image).
+const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Where published sites are read from.
+#[derive(Debug, Clone)]
+pub(crate) struct Storage {
+    root: PathBuf,
+    case_sensitive: bool,
+}
+
+impl Storage {
+    fn new(ctx: &PluginContext) -> Result<Self, ConfigError> {
+        let config: Config = ctx.config()?;
+        let root = match &config.publisher.local.publish_directory {
+            Some(dir) => PathBuf::from(dir),
+            None => ctx.data_dir().join("static/docs"),
+        };
+        Ok(Storage { root, case_sensitive: config.legacy_use_case_sensitive_triplet_paths })
+    }
+
+    /// The folder of one entity's site; `None` when a part is not a plain name.
+    fn site(&self, namespace: &str, kind: &str, name: &str) -> Option<PathBuf> {
+        let mut dir = self.root.clone();
+        for part in [namespace, kind, name] {
+            let ok = !part.is_empty()
+                && part.len() <= 253
+                && part != "."
+                && part != ".."
+                && part.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            if !ok {
+                return None;
+            }
+            dir.push(if self.case_sensitive {
+                part.to_string()
+            } else {
+                part.to_ascii_lowercase()
+            });
+        }
+        Some(dir)
+    }
+
+    /// A file of a site, refusing anything that would leave it (`..`, absolute paths, symlinks out).
+    fn file(&self, site: &Path, path: &str) -> Option<PathBuf> {
+        if path.contains(['\0', '\\']) {
+            return None;
+        }
+        let relative = Path::new(path);
+        if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
+            return None;
+        }
+        let real_site = site.canonicalize().ok()?;
+        let real = site.join(relative).canonicalize().ok()?;
+        (real.starts_with(&real_site) && real.is_file()).then_some(real)
+    }
+
+    fn read(&self, site: &Path, path: &str) -> Option<Vec<u8>> {
+        let file = self.file(site, path)?;
+        if std::fs::metadata(&file).ok()?.len() > MAX_FILE_BYTES {
+            return None;
+        }
+        std::fs::read(file).ok()
+    }
+
+    fn json<T: serde::de::DeserializeOwned>(&self, site: &Path, path: &str) -> Option<T> {
+        serde_json::from_slice(&self.read(site, path)?).ok()
+    }
+}
+
+fn router(ctx: &PluginContext) -> Result<Router, ConfigError> {
+    let storage = Storage::new(ctx)?;
+    Ok(Router::new()
+        .route("/static/docs/{namespace}/{kind}/{name}/{*path}", get(static_file))
+        .route("/metadata/techdocs/{namespace}/{kind}/{name}", get(metadata))
+        .with_state(storage))
+}
+
+/// `GET /static/docs/{namespace}/{kind}/{name}/{*path}`: a stored file, as it is.
+///
+/// Stored HTML may come from MkDocs (with its scripts), so every file is served
+/// with a sandboxing Content-Security-Policy: opened directly, nothing in it runs
+/// with the portal's origin. The reader never embeds these files; it renders
+/// sanitised content.
+async fn static_file(
+    State(storage): State<Storage>,
+    UrlPath((namespace, kind, name, path)): UrlPath<(String, String, String, String)>,
+) -> Response {
+    let found = storage.site(&namespace, &kind, &name).and_then(|site| {
+        let path =
+            if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path };
+        storage.read(&site, &path).map(|bytes| (path, bytes))
+    });
+    let Some((path, bytes)) = found else {
+        return not_found("No such file in this documentation site.");
+    };
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&path)));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "sandbox; default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+        ),
+    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
+}
+
+/// `GET /metadata/techdocs/{namespace}/{kind}/{name}`: the site's `techdocs_metadata.json`.
+async fn metadata(
+    State(storage): State<Storage>,
+    UrlPath((namespace, kind, name)): UrlPath<(String, String, String)>,
+) -> Response {
+    let metadata = storage
+        .site(&namespace, &kind, &name)
+        .and_then(|site| storage.json::<serde_json::Value>(&site, output::METADATA_FILE));
+    match metadata {
+        Some(value) => axum::Json(value).into_response(),
+        None => not_found("No documentation is published for this entity."),
+    }
+}
+
+fn not_found(message: &str) -> Response {
+    let error = PortalError::not_found(message);
+    (StatusCode::NOT_FOUND, axum::Json(portico_plugin_api::server::error_body(&error)))
+        .into_response()
+}
+
+fn content_type(path: &str) -> &'static str {
+    let extension = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match extension.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "xml" => "application/xml",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+fn storage() -> Result<Storage, ServerError> {
+    let ctx = portico_plugin_api::server::context("techdocs")?;
+    Storage::new(&ctx).map_err(ServerError::internal)
+}
+
+/// The reader's data for one page.
+pub(crate) async fn doc_page(
+    namespace: &str,
+    kind: &str,
+    name: &str,
+    path: &str,
+) -> Result<DocPage, ServerError> {
+    let storage = storage()?;
+    let missing = || {
+        ServerError::from(PortalError::not_found("No documentation is published for this entity."))
+    };
+    let site = storage.site(namespace, kind, name).ok_or_else(missing)?;
+    let metadata: Metadata = storage.json(&site, output::METADATA_FILE).ok_or_else(missing)?;
+    let (url, file) = page_location(&storage, &site, path).ok_or_else(|| {
+        ServerError::from(PortalError::not_found(format!(
+            "This documentation has no page `{path}`."
+        )))
+    })?;
+    let html =
+        String::from_utf8(storage.read(&site, &file).unwrap_or_default()).unwrap_or_default();
+    let index: Option<SiteIndex> = storage.json(&site, output::SITE_INDEX_FILE);
+    let base = format!("/docs/{}/{}/{}/", namespace, kind, name).to_ascii_lowercase();
+    let static_base =
+        format!("/api/techdocs/static/docs/{}/{}/{}/", namespace, kind, name).to_ascii_lowercase();
+    let content = match &index {
+        Some(_) => between(&html, output::CONTENT_START, output::CONTENT_END),
+        None => mkdocs_article(&html),
+    }
+    .unwrap_or_default()
+    .to_string();
+    let rewrite_base = (base.clone(), static_base, url.clone());
+    let clean = portico_techdocs::markdown::sanitize::clean_for_reader(&content, move |link| {
+        Some(portal_url(&rewrite_base.0, &rewrite_base.1, &rewrite_base.2, link))
+    });
+    let (title, headings) = match storage.json::<PageDetail>(&site, &output::page_detail_file(&url))
+    {
+        Some(detail) => (
+            detail.title,
+            detail
+                .headings
+                .into_iter()
+                .filter(|h| (2..=3).contains(&h.level))
+                .map(|h| DocHeading { level: h.level, id: h.id, title: h.title })
+                .collect(),
+        ),
+        None => {
+            (title_of(&html).unwrap_or_else(|| metadata.site_name.clone()), headings_of(&clean))
+        }
+    };
+    let page = index.as_ref().and_then(|i| i.pages.iter().find(|p| p.url == url));
+    let nav = index.as_ref().map(|i| nav(&i.nav, &base, &url)).unwrap_or_default();
+    Ok(DocPage {
+        site_name: metadata.site_name,
+        site_description: metadata.site_description,
+        entity_ref: format!("{}:{}/{}", kind, namespace, name).to_ascii_lowercase(),
+        entity_href: format!("/catalog/{namespace}/{kind}/{name}").to_ascii_lowercase(),
+        title,
+        html: clean,
+        headings,
+        nav,
+        edit_url: page.and_then(|p| p.edit_url.clone()),
+        source_url: index.as_ref().and_then(|i| i.repo_url.clone()),
+        built_at: format_time(metadata.build_timestamp),
+        etag: metadata.etag,
+        generator: if metadata.portico_generator.is_some() {
+            "Portico".into()
+        } else {
+            "MkDocs".into()
+        },
+    })
+}
+
+/// Every site in storage (`<namespace>/<kind>/<name>/techdocs_metadata.json`).
+pub(crate) async fn doc_sites() -> Result<Vec<DocSite>, ServerError> {
+    let storage = storage()?;
+    let mut sites = Vec::new();
+    let dirs = |path: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(path)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    for namespace in dirs(&storage.root) {
+        for kind in dirs(&storage.root.join(&namespace)) {
+            for name in dirs(&storage.root.join(&namespace).join(&kind)) {
+                let Some(site) = storage.site(&namespace, &kind, &name) else { continue };
+                let Some(metadata) = storage.json::<Metadata>(&site, output::METADATA_FILE) else {
+                    continue;
+                };
+                sites.push(DocSite {
+                    href: format!("/docs/{namespace}/{kind}/{name}/"),
+                    namespace: namespace.clone(),
+                    kind: kind.clone(),
+                    name,
+                    site_name: metadata.site_name,
+                    site_description: metadata.site_description,
+                    built_at: format_time(metadata.build_timestamp),
+                });
+            }
+        }
+    }
+    Ok(sites)
+}
+
+/// The page's URL in the site and its stored file, for a path as the reader's URL has it.
+fn page_location(storage: &Storage, site: &Path, path: &str) -> Option<(String, String)> {
+    let path = path.trim_start_matches('/');
+    let candidates = if path.is_empty() || path.ends_with('/') {
+        vec![(path.to_string(), format!("{path}index.html"))]
+    } else if path.ends_with(".html") {
+        let url = path.strip_suffix("index.html").unwrap_or(path).to_string();
+        vec![(url, path.to_string())]
+    } else {
+        vec![
+            (format!("{path}/"), format!("{path}/index.html")),
+            (path.to_string(), format!("{path}.html")),
+        ]
+    };
+    candidates.into_iter().find(|(_, file)| storage.file(site, file).is_some())
+}
+
+fn between<'h>(html: &'h str, start: &str, end: &str) -> Option<&'h str> {
+    let from = html.find(start)? + start.len();
+    let to = html[from..].find(end)? + from;
+    Some(&html[from..to])
+}
+
+/// The content of a page MkDocs (Material) built: its `<article>`.
+fn mkdocs_article(html: &str) -> Option<&str> {
+    let start = html.find("<article")?;
+    let open_end = html[start..].find('>')? + start + 1;
+    let end = html.rfind("</article>")?;
+    (end >= open_end).then(|| &html[open_end..end])
+}
+
+fn title_of(html: &str) -> Option<String> {
+    let title = between(html, "<title>", "</title>")?;
+    let title = title.split(" - ").next().unwrap_or(title).trim();
+    (!title.is_empty()).then(|| unescape(title))
+}
+
+/// `h2`/`h3` ids and texts of sanitised HTML (for sites MkDocs built).
+fn headings_of(html: &str) -> Vec<DocHeading> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<h") {
+        rest = &rest[at + 2..];
+        let level = match rest.as_bytes().first() {
+            Some(b'2') => 2,
+            Some(b'3') => 3,
+            _ => continue,
+        };
+        let Some(tag_end) = rest.find('>') else { break };
+        let tag = &rest[..tag_end];
+        let Some(id) = between(tag, "id=\"", "\"") else { continue };
+        let close = format!("</h{level}>");
+        let Some(end) = rest.find(&close) else { break };
+        let inner = &rest[tag_end + 1..end];
+        let text = strip_tags(inner).replace('¶', "").trim().to_string();
+        out.push(DocHeading { level, id: unescape(id), title: unescape(&text) });
+        rest = &rest[end..];
+    }
+    out
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// A link of a stored page, made absolute: pages go to the reader, files to the static route.
+fn portal_url(base: &str, static_base: &str, current: &str, link: &str) -> String {
+    if link.starts_with('#') || link.starts_with('/') || link.starts_with('?') {
+        return link.to_string();
+    }
+    let (path, fragment) = match link.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (link, None),
+    };
+    let path = path.split('?').next().unwrap_or("");
+    let dir = &current[..current.rfind('/').map_or(0, |i| i + 1)];
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let trailing = path.ends_with('/') || path.is_empty() || path.ends_with("/.") || path == ".";
+    let mut resolved = parts.join("/");
+    if trailing && !resolved.is_empty() {
+        resolved.push('/');
+    }
+    let is_page = trailing || resolved.ends_with(".html");
+    let mut out = if is_page {
+        let resolved = resolved.strip_suffix("index.html").unwrap_or(&resolved);
+        format!("{base}{resolved}")
+    } else {
+        format!("{static_base}{resolved}")
+    };
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
+}
+
+fn nav(items: &[portico_techdocs::NavItem], base: &str, current: &str) -> Vec<DocNav> {
+    items
+        .iter()
+        .map(|item| {
+            let children = nav(&item.children, base, current);
+            let is_current = !item.external && item.url.as_deref() == Some(current);
+            DocNav {
+                title: item.title.clone(),
+                href: item
+                    .url
+                    .as_ref()
+                    .map(|u| if item.external { u.clone() } else { format!("{base}{u}") }),
+                external: item.external,
+                current: is_current,
+                open: children.iter().any(|c| c.current || c.open),
+                children,
+            }
+        })
+        .collect()
+}
+
+fn format_time(millis: u64) -> Option<String> {
+    let at =
+        time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000).ok()?;
+    Some(format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_links_become_portal_urls() {
+        let base = "/docs/default/component/x/";
+        let files = "/api/techdocs/static/docs/default/component/x/";
+        let cases = [
+            ("guide/intro/", "../setup/#install", "/docs/default/component/x/guide/setup/#install"),
+            ("guide/intro/", "../../", "/docs/default/component/x/"),
+            (
+                "guide/intro/",
+                "../../img/d.png",
+                "/api/techdocs/static/docs/default/component/x/img/d.png",
+            ),
+            ("guide/intro/", "#top", "#top"),
+            ("", "guide/index.html", "/docs/default/component/x/guide/"),
+            (
+                "",
+                "../../../../etc/passwd",
+                "/api/techdocs/static/docs/default/component/x/etc/passwd",
+            ),
+            ("a.html", "b.html?x=1#y", "/docs/default/component/x/b.html#y"),
+        ];
+        for (current, link, expected) in cases {
+            assert_eq!(portal_url(base, files, current, link), expected, "{current} + {link}");
+        }
+    }
+
+    #[test]
+    fn mkdocs_pages_give_their_article_and_headings() {
+        let html = r##"<html><title>Setup - Site</title><article class="md-content__inner md-typeset"><h1 id="setup">Setup</h1><h2 id="a-b">A &amp; <code>b</code><a class="headerlink" href="#a-b">¶</a></h2></article></html>"##;
+        let article = mkdocs_article(html).unwrap();
+        assert!(article.starts_with("<h1"));
+        assert_eq!(title_of(html).as_deref(), Some("Setup"));
+        assert_eq!(
+            headings_of(article),
+            [DocHeading { level: 2, id: "a-b".into(), title: "A & b".into() }]
+        );
+    }
+
+    #[test]
+    fn triplets_and_paths_cannot_leave_the_storage() {
+        let dir = tempfile_dir();
+        let storage = Storage { root: dir.clone(), case_sensitive: false };
+        assert_eq!(
+            storage.site("Default", "Component", "X"),
+            Some(dir.join("default/component/x"))
+        );
+        for bad in ["..", ".", "", "a/b", "a\\b", "x\0"] {
+            assert!(storage.site(bad, "component", "x").is_none(), "{bad:?}");
+        }
+        let site = dir.join("default/component/x");
+        std::fs::create_dir_all(&site).unwrap();
+        std::fs::write(site.join("index.html"), "ok").unwrap();
+        std::fs::write(dir.join("secret"), "no").unwrap();
+        assert!(storage.file(&site, "index.html").is_some());
+        for bad in
+            ["../../../secret", "/etc/passwd", "a/../../secret", "./index.html", "x\\..\\secret"]
+        {
+            assert!(storage.file(&site, bad).is_none(), "{bad}");
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.join("secret"), site.join("link")).unwrap();
+            assert!(storage.file(&site, "link").is_none());
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("portico-techdocs-storage-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.canonicalize().unwrap()
+    }
+}

@@ -1,0 +1,198 @@
+//! The reader, the `/docs` index and the Docs tab, all rendered on the server:
+//! docs are readable with JavaScript off.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use portico_ui::prelude::*;
+
+use crate::api::{DocNav, DocPage, fetch_page, fetch_sites};
+
+/// `/docs`: every published documentation site.
+#[component]
+pub(crate) fn DocsIndex() -> impl IntoView {
+    let sites = Resource::new_blocking(|| (), |_| fetch_sites());
+    view! {
+        <Title text="Documentation"/>
+        <Page>
+            <Header title="Documentation" subtitle="Docs-like-code sites of the catalog's entities"/>
+            <Content>
+                <Suspense fallback=|| view! { <Progress label="Loading the documentation index"/> }>
+                    {move || Suspend::new(async move {
+                        match sites.await {
+                            Ok(sites) if sites.is_empty() => view! {
+                                <EmptyState
+                                    title="No documentation yet"
+                                    description="Publish a site with `portico techdocs build` and `portico techdocs publish`."
+                                />
+                            }.into_any(),
+                            Ok(sites) => view! {
+                                <Table
+                                    caption="Documentation sites"
+                                    columns=vec![
+                                        TableColumn::new("site", "Document", |s: &crate::api::DocSite| {
+                                            let (href, title) = (s.href.clone(), s.site_name.clone());
+                                            view! { <Link href=href>{title}</Link> }.into_any()
+                                        }),
+                                        TableColumn::new("entity", "Entity", |s: &crate::api::DocSite| {
+                                            format!("{}:{}/{}", s.kind, s.namespace, s.name).into_any()
+                                        }),
+                                        TableColumn::new("kind", "Kind", |s: &crate::api::DocSite| s.kind.clone().into_any()),
+                                        TableColumn::new("description", "Description", |s: &crate::api::DocSite| {
+                                            s.site_description.clone().unwrap_or_default().into_any()
+                                        }),
+                                        TableColumn::new("built", "Built", |s: &crate::api::DocSite| {
+                                            s.built_at.clone().unwrap_or_default().into_any()
+                                        }),
+                                    ]
+                                    rows=sites
+                                    empty_title="No documentation yet"
+                                />
+                            }.into_any(),
+                            Err(e) => view! { <ErrorPanel title="Could not list the documentation" message=e.to_string()/> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </Content>
+        </Page>
+    }
+}
+
+/// `/docs/:namespace/:kind/:name/*path`: one page of an entity's docs.
+#[component]
+pub(crate) fn DocsReaderPage() -> impl IntoView {
+    let params = use_params_map();
+    let key = move || {
+        params.with(|p| {
+            let get = |k: &str| p.get(k).unwrap_or_default();
+            (get("namespace"), get("kind"), get("name"), get("path"))
+        })
+    };
+    let page = Resource::new_blocking(key, |(namespace, kind, name, path)| {
+        fetch_page(namespace, kind, name, path)
+    });
+    view! {
+        <Suspense fallback=|| view! { <Progress label="Loading the page"/> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => view! {
+                        <Title text=format!("{} · {}", page.title, page.site_name)/>
+                        <Page><Reader page=page/></Page>
+                    }.into_any(),
+                    Err(e) => view! {
+                        <Title text="Documentation not found"/>
+                        <Page>
+                            <Header title="Documentation not found"/>
+                            <Content>
+                                <EmptyState title="This page is not available" description=e.to_string()>
+                                    <Link href="/docs".to_string()>"All documentation"</Link>
+                                </EmptyState>
+                            </Content>
+                        </Page>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The Docs tab of an entity with `backstage.io/techdocs-ref`: its documentation's home page.
+pub(crate) fn entity_tab(entity: portico_plugin_api::Entity) -> AnyView {
+    let key = (
+        entity.namespace().to_string(),
+        entity.kind.to_ascii_lowercase(),
+        entity.metadata.name.clone(),
+    );
+    let page = Resource::new_blocking(
+        move || key.clone(),
+        |(namespace, kind, name)| fetch_page(namespace, kind, name, String::new()),
+    );
+    view! {
+        <Suspense fallback=|| view! { <Progress label="Loading the documentation"/> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => view! { <Reader page=page/> }.into_any(),
+                    Err(e) => view! {
+                        <EmptyState title="No documentation published yet" description=e.to_string()/>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+/// Site nav, content and table of contents.
+#[component]
+fn Reader(page: DocPage) -> impl IntoView {
+    let DocPage {
+        site_name,
+        site_description,
+        entity_ref,
+        entity_href,
+        html,
+        headings,
+        nav,
+        edit_url,
+        source_url,
+        built_at,
+        etag,
+        generator,
+        ..
+    } = page;
+    let short_etag: String = etag.chars().take(12).collect();
+    view! {
+        <header class="pt-header pt-docs__header">
+            <div class="pt-header__text">
+                <p class="pt-header__kicker">"Documentation · " <a class="pt-docs__entity" href=entity_href>{entity_ref}</a></p>
+                <p class="pt-header__title">{site_name.clone()}</p>
+                {site_description.map(|d| view! { <p class="pt-header__subtitle">{d}</p> })}
+            </div>
+        </header>
+        <div class="pt-docs">
+            <nav class="pt-docs__nav" aria-label=format!("{site_name} pages")>
+                {(!nav.is_empty()).then(|| nav_list(nav))}
+            </nav>
+            <div class="pt-docs__main">
+                <div class="pt-docs__meta">
+                    {built_at.map(|b| view! { <span>"Built " {b} " by " {generator} " from " <code>{short_etag}</code></span> })}
+                    {edit_url.map(|u| view! { <a href=u rel="noopener noreferrer">"Edit this page"</a> })}
+                    {source_url.map(|u| view! { <a href=u rel="noopener noreferrer">"View source"</a> })}
+                </div>
+                <article class="pt-docs__content" inner_html=html></article>
+            </div>
+            <nav class="pt-docs__toc" aria-label="On this page">
+                {(!headings.is_empty()).then(|| view! {
+                    <p class="pt-docs__toc-title">"On this page"</p>
+                    <ul>
+                        {headings.into_iter().map(|h| view! {
+                            <li class=format!("pt-docs__toc-l{}", h.level)><a href=format!("#{}", h.id)>{h.title}</a></li>
+                        }).collect_view()}
+                    </ul>
+                })}
+            </nav>
+        </div>
+    }
+}
+
+/// The site nav: nested lists, sections as `<details>` (open on the way to the current page).
+fn nav_list(items: Vec<DocNav>) -> AnyView {
+    view! {
+        <ul>
+            {items.into_iter().map(|item| {
+                let link = item.href.clone().map(|href| view! {
+                    <a href=href aria-current=item.current.then_some("page")
+                       rel=item.external.then_some("noopener noreferrer")>{item.title.clone()}</a>
+                });
+                let children = (!item.children.is_empty()).then(|| view! {
+                    <details open=item.open>
+                        <summary>{item.title.clone()}</summary>
+                        {nav_list(item.children)}
+                    </details>
+                });
+                view! { <li>{link}{children}</li> }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}

@@ -1,0 +1,185 @@
+//! The docs reader and `/api/techdocs` against sites published to the local
+//! publisher's folder: one built by Portico's engine, one shaped like MkDocs
+//! output (with a script that must not survive).
+
+use crate::support::{Backend, TestApp};
+use portico_techdocs::BuildOptions;
+use std::path::Path;
+
+fn write(dir: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+}
+
+/// Builds a small site and publishes it as `default/component/demo`; returns the publish folder's holder.
+fn published() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("dir");
+    let repo = dir.path().join("repo");
+    write(
+        &repo,
+        &[
+            (
+                "mkdocs.yml",
+                "site_name: Demo docs\nsite_description: How the demo works\nrepo_url: https://git.example/demo\nnav:\n  - Home: index.md\n  - Guide:\n      - guide/setup.md\n",
+            ),
+            (
+                "docs/index.md",
+                "# Demo\n\nRead the [setup](guide/setup.md#install).\n\n![Diagram](img/d.png)\n\n!!! warning \"Careful\"\n    Mind the gap.\n",
+            ),
+            (
+                "docs/guide/setup.md",
+                "# Setup\n\n## Install\n\n```rust\nfn main() {}\n```\n\n## Configure\n\nBack [home](../index.md).\n",
+            ),
+            ("docs/img/d.png", "not really a png"),
+        ],
+    );
+    let site = portico_techdocs::build(&repo, &repo, &BuildOptions::default()).expect("builds");
+    assert!(!site.has_errors());
+    let publish = dir.path().join("publish");
+    let built = dir.path().join("built");
+    portico_techdocs::output::write_site(&site, &built).expect("written");
+    portico_server::techdocs_cli::publish(
+        &built,
+        "default/Component/demo",
+        &publish,
+        &mut Vec::new(),
+    )
+    .expect("published");
+    // A site in MkDocs' shape, as Backstage's pipeline publishes it.
+    write(
+        &publish.join("default/component/legacy"),
+        &[
+            (
+                "techdocs_metadata.json",
+                r#"{"site_name":"Legacy","site_description":"Built by MkDocs","etag":"deadbeef","build_timestamp":1706800000000,"files":["index.html"]}"#,
+            ),
+            (
+                "index.html",
+                r##"<html><head><title>Legacy home - Legacy</title><script>alert(1)</script></head><body><nav>mkdocs nav</nav><article class="md-content__inner md-typeset"><h1 id="legacy">Legacy</h1><p>Old <a href="other/">page</a> <img src="img/x.png" alt="x" onerror="alert(2)"></p><script>alert(3)</script><h2 id="part">Part<a class="headerlink" href="#part">¶</a></h2></article></body></html>"##,
+            ),
+        ],
+    );
+    std::fs::write(dir.path().join("secret.txt"), "not for readers").expect("secret");
+    dir
+}
+
+fn config(dir: &Path) -> String {
+    format!(
+        "techdocs:\n  builder: external\n  publisher:\n    type: local\n    local:\n      publishDirectory: {}\n",
+        dir.join("publish").display()
+    )
+}
+
+#[tokio::test]
+async fn the_reader_shows_nav_content_and_toc_with_portal_links() {
+    let dir = published();
+    let app = TestApp::new(Backend::Sqlite, &config(dir.path())).await.expect("app");
+    let page = app.get("/docs/default/component/demo/").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let body = &page.body;
+    assert!(body.contains("Demo docs") && body.contains("How the demo works"), "site header");
+    assert!(
+        body.contains(r#"<a href="/docs/default/component/demo/guide/setup/#install""#),
+        "page links point at the reader: {body}"
+    );
+    assert!(
+        body.contains(r#"src="/api/techdocs/static/docs/default/component/demo/img/d.png""#),
+        "images at the static route"
+    );
+    assert!(
+        body.contains(r#"<div class="admonition warning"><p class="admonition-title">Careful</p>"#)
+    );
+    assert!(
+        body.contains(r#"aria-current="page""#) && body.contains(">Home</a>"),
+        "the nav marks the page"
+    );
+    assert!(body.contains(r#"href="https://git.example/demo""#), "view source");
+
+    let setup = app.get("/docs/default/component/demo/guide/setup").await;
+    assert_eq!(setup.status, 200);
+    assert!(
+        setup.body.contains(r##"<a href="#install">Install</a>"##),
+        "the table of contents: {}",
+        setup.body
+    );
+    assert!(setup.body.contains(r#"<details open"#), "the section holding the page is open");
+    let home_link = setup
+        .body
+        .split(">home</a>")
+        .next()
+        .and_then(|b| b.rsplit("<a ").next())
+        .unwrap_or_default();
+    assert!(
+        home_link.starts_with(r#"href="/docs/default/component/demo/""#),
+        "relative links from a deeper page: {home_link}"
+    );
+    assert!(setup.body.contains("hl-k"), "highlighted code");
+}
+
+#[tokio::test]
+async fn sites_mkdocs_built_are_read_and_sanitised() {
+    let dir = published();
+    let app = TestApp::new(Backend::Sqlite, &config(dir.path())).await.expect("app");
+    let page = app.get("/docs/default/component/legacy").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Built by MkDocs") && page.body.contains("Legacy"));
+    assert!(!page.body.contains("alert("), "no script from the stored page: {}", page.body);
+    assert!(!page.body.contains("mkdocs nav"), "only the article is taken");
+    assert!(page.body.contains(r#"<a href="/docs/default/component/legacy/other/""#));
+    assert!(
+        page.body.contains(r##"<a href="#part">Part</a>"##),
+        "headings found in the HTML make the TOC"
+    );
+    let index = app.get("/docs").await;
+    assert!(index.body.contains("Demo docs") && index.body.contains("Legacy"), "{}", index.body);
+    assert!(index.body.contains(r#"href="/docs/default/component/demo/""#));
+}
+
+#[tokio::test]
+async fn the_api_serves_files_and_metadata_and_nothing_outside() {
+    let dir = published();
+    let app = TestApp::new(Backend::Sqlite, &config(dir.path())).await.expect("app");
+    let image = app.get("/api/techdocs/static/docs/default/component/demo/img/d.png").await;
+    assert_eq!(image.status, 200);
+    assert_eq!(image.headers["content-type"], "image/png");
+    let html = app.get("/api/techdocs/static/docs/default/component/legacy/index.html").await;
+    assert!(
+        html.headers["content-security-policy"].to_str().unwrap().starts_with("sandbox"),
+        "stored HTML cannot run script"
+    );
+    let metadata = app.get("/api/techdocs/metadata/techdocs/default/Component/demo").await;
+    assert_eq!(metadata.status, 200);
+    let json: serde_json::Value = serde_json::from_str(&metadata.body).expect("json");
+    assert_eq!(json["site_name"], "Demo docs");
+    for bad in [
+        "/api/techdocs/static/docs/default/component/demo/../../../../secret.txt",
+        "/api/techdocs/static/docs/default/component/demo/%2e%2e/%2e%2e/%2e%2e/%2e%2e/secret.txt",
+        "/api/techdocs/static/docs/default/component/..%2f..%2f..%2fsecret.txt/x",
+        "/api/techdocs/static/docs/default/component/nope/index.html",
+        "/api/techdocs/metadata/techdocs/default/component/..",
+    ] {
+        let reply = app.get(bad).await;
+        assert!(reply.status == 404 || reply.status == 400, "{bad}: {}", reply.status);
+        assert!(!reply.body.contains("not for readers"), "{bad}");
+    }
+    let missing = app.get("/docs/default/component/nope/").await;
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("No documentation is published for this entity."));
+    let missing_page = app.get("/docs/default/component/demo/no/such/page/").await;
+    assert_eq!(missing_page.status, 404);
+}
+
+#[tokio::test]
+async fn an_unsupported_publisher_is_refused_with_its_location() {
+    let yaml = "techdocs:\n  publisher:\n    type: awsS3\n";
+    let dir = tempfile::tempdir().expect("dir");
+    let error = crate::support::settings_from(&[yaml], dir.path()).expect_err("refused");
+    let message = format!("{error:#}");
+    assert!(
+        message.contains(":3:11: `techdocs.publisher.type`: unknown variant `awsS3`"),
+        "{message}"
+    );
+}
