@@ -1,0 +1,142 @@
+// The docs reader in a real browser: a site built and published with the
+// `portico` CLI, read at /docs/..., the Docs tab on its entity, content tabs
+// by keyboard, readable with JavaScript off, and axe-core at WCAG 2.2 AA in
+// both themes.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { axeViolations, launchBrowser, portico, startServer, waitUntil } from './support.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'portico-techdocs-e2e-'));
+const files = {
+  'repo/mkdocs.yml': 'site_name: Gateway docs\nsite_description: Running the gateway\nrepo_url: https://git.example/gateway\nedit_uri: edit/main/docs\nnav:\n  - Home: index.md\n  - Operations:\n      - ops/deploy.md\n',
+  'repo/docs/index.md': [
+    '# Gateway',
+    '',
+    'Start with [deploying](ops/deploy.md#rollback).',
+    '',
+    '!!! tip "Good to know"',
+    '    The gateway is *stateless*.',
+    '',
+    '=== "Rust"',
+    '    ```rust',
+    '    fn main() {}',
+    '    ```',
+    '',
+    '=== "Shell"',
+    '    ```sh',
+    '    cargo run',
+    '    ```',
+    '',
+    '| Setting | Default |',
+    '|---|---|',
+    '| port | 8080 |',
+    '',
+  ].join('\n'),
+  'repo/docs/ops/deploy.md': '# Deploy\n\n## Steps\n\n1. Build\n2. Ship\n\n## Rollback\n\nRevert the release.\n',
+  'catalog.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: gateway\n  annotations:\n    backstage.io/techdocs-ref: dir:.\nspec: {type: service, lifecycle: production, owner: platform}\n',
+};
+for (const [path, text] of Object.entries(files)) {
+  mkdirSync(dirname(join(dir, path)), { recursive: true });
+  writeFileSync(join(dir, path), text);
+}
+const publish = join(dir, 'publish');
+execFileSync(portico, ['techdocs', 'build', 'repo', '--output', 'site', '--strict'], { cwd: dir });
+execFileSync(portico, ['techdocs', 'publish', '--entity', 'default/Component/gateway', 'site', '--publish-directory', publish], { cwd: dir });
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer(`techdocs:
+  builder: external
+  publisher:
+    type: local
+    local:
+      publishDirectory: ${publish}
+catalog:
+  processingInterval: false
+  rules:
+    - allow: [Component]
+  locations:
+    - type: file
+      target: ${join(dir, 'catalog.yaml')}
+`);
+  browser = await launchBrowser();
+  await waitUntil(
+    async () => (await fetch(`${server.url}/api/catalog/entities/by-name/component/default/gateway`)).ok,
+    () => `the entity was not ingested: ${server.log()}`,
+  );
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('docs reader', () => {
+  test('reads a page, follows a link to an anchor on another page, and shows the table of contents', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/docs/default/component/gateway/`);
+    assert.equal(await page.locator('.pt-docs__content h1').textContent(), 'Gateway¶');
+    assert.match(await page.locator('.pt-docs__meta').textContent(), /Built .* by Portico from/);
+    assert.equal(await page.getByRole('link', { name: 'Edit this page' }).getAttribute('href'), 'https://git.example/gateway/edit/main/docs/index.md');
+    await page.getByRole('link', { name: 'deploying' }).click();
+    await page.waitForURL(/\/docs\/default\/component\/gateway\/ops\/deploy\/#rollback$/);
+    const toc = page.getByRole('navigation', { name: 'On this page' });
+    assert.deepEqual(await toc.getByRole('link').allTextContents(), ['Steps', 'Rollback']);
+    const current = page.locator('.pt-docs__nav a[aria-current="page"]');
+    assert.equal(await current.textContent(), 'Deploy');
+    await page.close();
+  });
+
+  test('content tabs switch by keyboard and by click', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/docs/default/component/gateway/`);
+    const rust = page.locator('.tabbed-block').nth(0);
+    const shell = page.locator('.tabbed-block').nth(1);
+    assert.ok(await rust.isVisible());
+    assert.ok(!(await shell.isVisible()));
+    await page.getByText('Shell', { exact: true }).click();
+    assert.ok(await shell.isVisible());
+    await page.locator('.tabbed-set input').nth(1).focus();
+    await page.keyboard.press('ArrowLeft');
+    assert.ok(await rust.isVisible(), 'arrow keys move between tabs');
+    await page.close();
+  });
+
+  test('the Docs tab on the entity and the /docs index lead to the site', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/catalog/default/component/gateway/docs`);
+    assert.ok(await page.locator('.pt-docs__content').getByText('The gateway is').isVisible());
+    await page.goto(`${server.url}/docs`);
+    await page.getByRole('link', { name: 'Gateway docs' }).click();
+    await page.waitForURL(/\/docs\/default\/component\/gateway\/$/);
+    await page.close();
+  });
+
+  test('pages are complete without JavaScript', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/docs/default/component/gateway/ops/deploy/`);
+    assert.ok(await page.getByText('Revert the release.').isVisible());
+    assert.equal(await page.getByRole('navigation', { name: 'On this page' }).getByRole('link').count(), 2);
+    await context.close();
+  });
+
+  test('axe-core finds no WCAG 2.2 AA violations on the docs pages, light and dark', async () => {
+    for (const theme of ['light', 'dark']) {
+      const context = await browser.newContext();
+      await context.addCookies([{ name: 'portico-theme', value: theme, url: server.url }]);
+      const page = await context.newPage();
+      for (const path of ['/docs', '/docs/default/component/gateway/', '/docs/default/component/gateway/ops/deploy/', '/catalog/default/component/gateway/docs']) {
+        await page.goto(`${server.url}${path}`);
+        assert.deepEqual(await axeViolations(page), [], `${theme} ${path}`);
+      }
+      await context.close();
+    }
+  });
+});
