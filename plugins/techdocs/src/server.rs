@@ -227,6 +227,16 @@ pub(crate) async fn doc_page(
             (title_of(&html).unwrap_or_else(|| metadata.site_name.clone()), headings_of(&clean))
         }
     };
+    // A page whose title comes from its front matter has no `#` heading; like
+    // mkdocs-material, the reader gives it one, so every page has its `<h1>`.
+    let clean = if clean.contains("<h1") {
+        clean
+    } else {
+        let mut heading = String::from("<h1>");
+        portico_techdocs::markdown::highlight::escape_into(&mut heading, &title);
+        heading.push_str("</h1>");
+        heading + &clean
+    };
     let page = index.as_ref().and_then(|i| i.pages.iter().find(|p| p.url == url));
     let nav = index.as_ref().map(|i| nav(&i.nav, &base, &url)).unwrap_or_default();
     Ok(DocPage {

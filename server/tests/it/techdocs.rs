@@ -31,7 +31,7 @@ fn published() -> tempfile::TempDir {
             ),
             (
                 "docs/guide/setup.md",
-                "# Setup\n\n## Install\n\n```rust\nfn main() {}\n```\n\n## Configure\n\nBack [home](../index.md).\n",
+                "---\ntitle: Setting <up>\n---\n\n## Install\n\n```rust\nfn main() {}\n```\n\n## Configure\n\nBack [home](../index.md).\n",
             ),
             ("docs/img/d.png", "not really a png"),
         ],
@@ -117,6 +117,10 @@ async fn the_reader_shows_nav_content_and_toc_with_portal_links() {
         "relative links from a deeper page: {home_link}"
     );
     assert!(setup.body.contains("hl-k"), "highlighted code");
+    assert!(
+        setup.body.contains("<h1>Setting &lt;up&gt;</h1>"),
+        "a page titled by front matter gets its h1"
+    );
 }
 
 #[tokio::test]
