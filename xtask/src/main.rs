@@ -32,7 +32,7 @@ cargo xtask <command>
   bench catalog [--entities N]
                      generate a synthetic catalog (default 100000 entities) and measure ingestion,
                      peak RSS and API/page latency on SQLite and PostgreSQL
-  bench techdocs [--copies 1,10,50] [--runs 5] [--mkdocs-max 10] [--no-mkdocs]
+  bench techdocs [--copies 1,10,50] [--runs 5] [--mkdocs-max 1] [--no-mkdocs]
                      build Backstage's docs (../shared/corpora/backstage) and copies of it with
                      `portico techdocs build` and with MkDocs + techdocs-core (a pinned virtualenv)
   gen-catalog <dir> [--entities N]
