@@ -43,19 +43,23 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    fn new(
+        severity: Severity,
+        check: Check,
+        file: impl Into<String>,
+        line: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic { severity, check, file: file.into(), line, message: message.into() }
+    }
+
     pub fn error(
         check: Check,
         file: impl Into<String>,
         line: usize,
         message: impl Into<String>,
     ) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            check,
-            file: file.into(),
-            line,
-            message: message.into(),
-        }
+        Self::new(Severity::Error, check, file, line, message)
     }
 
     pub fn warning(
@@ -64,13 +68,7 @@ impl Diagnostic {
         line: usize,
         message: impl Into<String>,
     ) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            check,
-            file: file.into(),
-            line,
-            message: message.into(),
-        }
+        Self::new(Severity::Warning, check, file, line, message)
     }
 
     /// The promotion `--strict` applies: link, anchor and image problems become errors.

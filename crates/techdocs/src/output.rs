@@ -173,33 +173,22 @@ pub fn files(site: &Site) -> Vec<(String, Content)> {
                 PageDetail { title: page.title.clone(), headings: page.rendered.headings.clone() };
             [
                 (page_file(&page.url), Content::Bytes(page_document(site, page).into_bytes())),
-                (
-                    page_detail_file(&page.url),
-                    Content::Bytes(serde_json::to_vec(&detail).unwrap_or_default()),
-                ),
+                (page_detail_file(&page.url), Content::Bytes(json_bytes(&detail))),
             ]
         })
         .collect();
     for asset in &site.assets {
         out.push((asset.url.clone(), Content::File(asset.source.clone())));
     }
-    let json = |value: &dyn erased::Json| value.to_vec();
-    out.push(("search/search_index.json".into(), Content::Bytes(json(&search_index(site)))));
-    out.push((SITE_INDEX_FILE.into(), Content::Bytes(json(&site_index(site)))));
-    out.push((METADATA_FILE.into(), Content::Bytes(json(&metadata(site)))));
+    out.push(("search/search_index.json".into(), Content::Bytes(json_bytes(&search_index(site)))));
+    out.push((SITE_INDEX_FILE.into(), Content::Bytes(json_bytes(&site_index(site)))));
+    out.push((METADATA_FILE.into(), Content::Bytes(json_bytes(&metadata(site)))));
     out
 }
 
-mod erased {
-    /// Serialises to JSON bytes (a serialisation failure of these plain types cannot happen; it would write `null`).
-    pub trait Json {
-        fn to_vec(&self) -> Vec<u8>;
-    }
-    impl<T: serde::Serialize> Json for T {
-        fn to_vec(&self) -> Vec<u8> {
-            serde_json::to_vec(self).unwrap_or_else(|_| b"null".to_vec())
-        }
-    }
+/// JSON bytes of one of the site's plain data types (which cannot fail to serialise).
+fn json_bytes<T: Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap_or_else(|_| b"null".to_vec())
 }
 
 /// Writes the site to `dest`, replacing what was there only once everything is written.

@@ -468,23 +468,23 @@ impl<'a> Walk<'_, 'a> {
                 }
                 NodeValue::Text(text) if !inside_heading(node) => {
                     words += text.split_whitespace().count();
-                    push_text(&mut current.text, text);
+                    current.text.push_str(text);
                 }
-                NodeValue::Code(code) => push_text(&mut current.text, &code.literal),
+                NodeValue::Code(code) => current.text.push_str(&code.literal),
                 NodeValue::HtmlBlock(block) if block.literal.starts_with("<p>\u{E000}") => {
                     // Code is searchable text too, without its markup.
                     let n = block.literal.trim_start_matches("<p>\u{E000}").split(CODE_MARK).next();
                     if let Some(html) =
                         n.and_then(|n| n.parse::<usize>().ok()).and_then(|n| self.code.get(n))
                     {
-                        push_text(&mut current.text, " ");
-                        push_text(&mut current.text, &strip_tags(html));
-                        push_text(&mut current.text, " ");
+                        current.text.push(' ');
+                        current.text.push_str(&strip_tags(html));
+                        current.text.push(' ');
                     }
                 }
                 NodeValue::SoftBreak | NodeValue::LineBreak => current.text.push(' '),
                 NodeValue::Paragraph | NodeValue::Item(_) | NodeValue::TableCell => {
-                    push_text(&mut current.text, " ")
+                    current.text.push(' ')
                 }
                 _ => {}
             }
@@ -500,10 +500,6 @@ impl<'a> Walk<'_, 'a> {
 
 fn inside_heading<'n>(node: &'n AstNode<'n>) -> bool {
     node.ancestors().any(|a| matches!(a.data().value, NodeValue::Heading(_)))
-}
-
-fn push_text(out: &mut String, text: &str) {
-    out.push_str(text);
 }
 
 /// The text of highlighted code, without tags or line numbers.
