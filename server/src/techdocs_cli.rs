@@ -71,18 +71,17 @@ pub fn publish(
     publish_dir: &Path,
     out: &mut dyn Write,
 ) -> anyhow::Result<std::path::PathBuf> {
-    let parts: Vec<&str> = entity.split('/').collect();
-    let valid = |p: &str| {
-        !p.is_empty()
-            && p != "."
-            && p != ".."
-            && p.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    let dest = match entity.split('/').collect::<Vec<_>>()[..] {
+        [namespace, kind, name] => {
+            portico_techdocs::output::site_dir(publish_dir, [namespace, kind, name], false)
+        }
+        _ => None,
     };
-    if parts.len() != 3 || !parts.iter().all(|p| valid(p)) {
+    let Some(dest) = dest else {
         anyhow::bail!(
             "--entity must be `<namespace>/<kind>/<name>` (for example default/Component/payments), not `{entity}`"
         );
-    }
+    };
     let metadata = site.join(portico_techdocs::output::METADATA_FILE);
     let text = std::fs::read(&metadata).map_err(|e| {
         anyhow::anyhow!(
@@ -93,30 +92,13 @@ pub fn publish(
     serde_json::from_slice::<portico_techdocs::output::Metadata>(&text).map_err(|e| {
         anyhow::anyhow!("{} is not valid TechDocs metadata: {e}", metadata.display())
     })?;
-    let dest = parts.iter().fold(publish_dir.to_path_buf(), |d, p| d.join(p.to_ascii_lowercase()));
-    let parent = dest.parent().unwrap_or(publish_dir);
-    std::fs::create_dir_all(parent)?;
-    let staging = parent.join(format!(
-        ".{}.publishing-{}",
-        parts[2].to_ascii_lowercase(),
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&staging);
-    let copied = copy_tree(site, &staging).inspect_err(|_| {
-        let _ = std::fs::remove_dir_all(&staging);
-    })?;
-    let old = parent.join(format!(".{}.old-{}", parts[2].to_ascii_lowercase(), std::process::id()));
-    if dest.exists() {
-        std::fs::rename(&dest, &old)?;
-    }
-    std::fs::rename(&staging, &dest)?;
-    let _ = std::fs::remove_dir_all(&old);
+    let copied = portico_techdocs::output::replace_dir(&dest, |staging| copy_tree(site, staging))?;
     writeln!(out, "published {copied} file(s) to {}", dest.display())?;
     Ok(dest)
 }
 
 /// Copies regular files and folders; a symlink in a built site is refused (it could point anywhere).
-fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<usize> {
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<usize> {
     std::fs::create_dir_all(to)?;
     let mut count = 0;
     for entry in std::fs::read_dir(from)? {
@@ -124,10 +106,10 @@ fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<usize> {
         let kind = entry.file_type()?;
         let target = to.join(entry.file_name());
         if kind.is_symlink() {
-            anyhow::bail!(
+            return Err(std::io::Error::other(format!(
                 "{} is a symlink; a published site holds plain files only",
                 entry.path().display()
-            );
+            )));
         } else if kind.is_dir() {
             count += copy_tree(&entry.path(), &target)?;
         } else {

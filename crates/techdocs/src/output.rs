@@ -13,7 +13,7 @@
 
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -80,6 +80,30 @@ pub const PORTICO_DIR: &str = "_portico";
 /// The site index inside [`PORTICO_DIR`].
 pub const SITE_INDEX_FILE: &str = "_portico/site.json";
 
+/// Where an entity's site lives under a publisher's root: Backstage's
+/// `<namespace>/<kind>/<name>`, lower-cased unless `case_sensitive`
+/// (`techdocs.legacyUseCaseSensitiveTripletPaths`). `None` when a part is not
+/// a plain name (empty, `.`, `..`, a slash or anything outside `[A-Za-z0-9-_.]`).
+pub fn site_dir(
+    root: &Path,
+    triplet: [&str; 3],
+    case_sensitive: bool,
+) -> Option<std::path::PathBuf> {
+    let mut dir = root.to_path_buf();
+    for part in triplet {
+        let plain = !part.is_empty()
+            && part.len() <= 253
+            && part != "."
+            && part != ".."
+            && part.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !plain {
+            return None;
+        }
+        dir.push(if case_sensitive { part.to_string() } else { part.to_ascii_lowercase() });
+    }
+    Some(dir)
+}
+
 /// The file a page URL is stored in: `overview/` → `overview/index.html`.
 pub fn page_file(url: &str) -> String {
     if url.is_empty() || url.ends_with('/') { format!("{url}index.html") } else { url.to_string() }
@@ -127,8 +151,30 @@ pub fn site_index(site: &Site) -> SiteIndex {
     }
 }
 
-/// The MkDocs search plugin's `search_index.json`: one entry per page and per section.
-pub fn search_index(site: &Site) -> serde_json::Value {
+/// The MkDocs search plugin's `search_index.json`, borrowing the site's text
+/// (no copy of it as a JSON tree): one entry per page and per section.
+#[derive(Serialize)]
+pub struct SearchIndex<'s> {
+    config: SearchConfig,
+    docs: Vec<SearchDoc<'s>>,
+}
+
+#[derive(Serialize)]
+struct SearchConfig {
+    lang: [&'static str; 1],
+    separator: &'static str,
+    pipeline: [&'static str; 1],
+}
+
+#[derive(Serialize)]
+struct SearchDoc<'s> {
+    location: std::borrow::Cow<'s, str>,
+    title: &'s str,
+    text: &'s str,
+}
+
+/// The search index of a built site.
+pub fn search_index(site: &Site) -> SearchIndex<'_> {
     let mut docs = Vec::new();
     for page in &site.pages {
         // MkDocs repeats the whole page's text in the page's own entry; here it
@@ -140,50 +186,25 @@ pub fn search_index(site: &Site) -> serde_json::Value {
             .first()
             .filter(|s| s.id.is_none())
             .map_or("", |s| s.text.as_str());
-        docs.push(serde_json::json!({ "location": page.url, "title": page.title, "text": intro }));
+        docs.push(SearchDoc {
+            location: page.url.as_str().into(),
+            title: &page.title,
+            text: intro,
+        });
         for section in &page.rendered.sections {
             if let Some(id) = &section.id {
-                docs.push(serde_json::json!({
-                    "location": format!("{}#{id}", page.url),
-                    "title": section.title,
-                    "text": section.text,
-                }));
+                docs.push(SearchDoc {
+                    location: format!("{}#{id}", page.url).into(),
+                    title: &section.title,
+                    text: &section.text,
+                });
             }
         }
     }
-    serde_json::json!({
-        "config": { "lang": ["en"], "separator": "[\\s\\-]+", "pipeline": ["stopWordFilter"] },
-        "docs": docs,
-    })
-}
-
-/// A file of the site: bytes made by the build, or a source file copied as it is.
-pub enum Content {
-    Bytes(Vec<u8>),
-    File(PathBuf),
-}
-
-/// Every file of the site, as (path in the site, content), made on every core.
-pub fn files(site: &Site) -> Vec<(String, Content)> {
-    let mut out: Vec<(String, Content)> = site
-        .pages
-        .par_iter()
-        .flat_map_iter(|page| {
-            let detail =
-                PageDetail { title: page.title.clone(), headings: page.rendered.headings.clone() };
-            [
-                (page_file(&page.url), Content::Bytes(page_document(site, page).into_bytes())),
-                (page_detail_file(&page.url), Content::Bytes(json_bytes(&detail))),
-            ]
-        })
-        .collect();
-    for asset in &site.assets {
-        out.push((asset.url.clone(), Content::File(asset.source.clone())));
+    SearchIndex {
+        config: SearchConfig { lang: ["en"], separator: "[\\s\\-]+", pipeline: ["stopWordFilter"] },
+        docs,
     }
-    out.push(("search/search_index.json".into(), Content::Bytes(json_bytes(&search_index(site)))));
-    out.push((SITE_INDEX_FILE.into(), Content::Bytes(json_bytes(&site_index(site)))));
-    out.push((METADATA_FILE.into(), Content::Bytes(json_bytes(&metadata(site)))));
-    out
 }
 
 /// JSON bytes of one of the site's plain data types (which cannot fail to serialise).
@@ -191,8 +212,44 @@ fn json_bytes<T: Serialize>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_else(|_| b"null".to_vec())
 }
 
+/// Writes `path` under `dir`, creating its folders.
+fn write_file(dir: &Path, path: &str, bytes: &[u8]) -> io::Result<()> {
+    let target = dir.join(path);
+    if let Some(parent) = target.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::write(target, bytes)
+}
+
 /// Writes the site to `dest`, replacing what was there only once everything is written.
+/// Each page's document is made and written on a core of its own, never all held at once.
 pub fn write_site(site: &Site, dest: &Path) -> io::Result<()> {
+    replace_dir(dest, |staging| {
+        site.pages.par_iter().try_for_each(|page| {
+            write_file(staging, &page_file(&page.url), page_document(site, page).as_bytes())?;
+            let detail =
+                PageDetail { title: page.title.clone(), headings: page.rendered.headings.clone() };
+            write_file(staging, &page_detail_file(&page.url), &json_bytes(&detail))
+        })?;
+        site.assets.par_iter().try_for_each(|asset| {
+            let target = staging.join(&asset.url);
+            if let Some(parent) = target.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            // A hard link costs nothing; across file systems, a copy.
+            fs::hard_link(&asset.source, &target)
+                .or_else(|_| fs::copy(&asset.source, &target).map(drop))
+        })?;
+        write_file(staging, "search/search_index.json", &json_bytes(&search_index(site)))?;
+        write_file(staging, SITE_INDEX_FILE, &json_bytes(&site_index(site)))?;
+        write_file(staging, METADATA_FILE, &json_bytes(&metadata(site)))
+    })
+}
+
+/// Replaces the folder `dest` by what `fill` writes into a staging folder
+/// beside it: readers see the old folder or the new one, never a mix, and a
+/// failed `fill` leaves the old one in place.
+pub fn replace_dir<T>(dest: &Path, fill: impl FnOnce(&Path) -> io::Result<T>) -> io::Result<T> {
     let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(parent)?;
     let name =
@@ -201,24 +258,14 @@ pub fn write_site(site: &Site, dest: &Path) -> io::Result<()> {
     if staging.exists() {
         fs::remove_dir_all(&staging)?;
     }
-    let files = files(site);
-    let result = files.par_iter().try_for_each(|(path, content)| -> io::Result<()> {
-        let target = staging.join(path);
-        if let Some(dir) = target.parent() {
-            fs::create_dir_all(dir)?;
+    fs::create_dir_all(&staging)?;
+    let filled = match fill(&staging) {
+        Ok(filled) => filled,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
         }
-        match content {
-            Content::Bytes(bytes) => fs::write(&target, bytes),
-            // A hard link costs nothing; across file systems, a copy.
-            Content::File(source) => {
-                fs::hard_link(source, &target).or_else(|_| fs::copy(source, &target).map(drop))
-            }
-        }
-    });
-    if let Err(e) = result {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
+    };
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     if dest.exists() {
         fs::rename(dest, &old)?;
@@ -227,7 +274,7 @@ pub fn write_site(site: &Site, dest: &Path) -> io::Result<()> {
     if old.exists() {
         fs::remove_dir_all(&old)?;
     }
-    Ok(())
+    Ok(filled)
 }
 
 /// A page as a standalone document, with mkdocs-material's class names.

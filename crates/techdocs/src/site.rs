@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::{self, NavSpec, SiteConfig};
 use crate::diagnostic::{Check, Diagnostic, Severity};
-use crate::markdown::{self, PageContext, RenderedPage};
+use crate::markdown::{self, PageContext, RenderedPage, capitalise};
 use crate::paths;
 
 /// How to build.
@@ -132,10 +132,14 @@ struct DocsTree<'c> {
     prefix: String,
 }
 
+/// A page found in a docs folder, before rendering.
 struct Source {
     file: PathBuf,
+    /// Relative to the repository (diagnostics) and to its docs folder (edit links, the nav).
     rel: String,
+    docs_rel: String,
     url: String,
+    /// Its docs folder, an index into the build's `DocsTree`s.
     tree: usize,
 }
 
@@ -147,12 +151,10 @@ pub fn build(root: &Path, dir: &Path, options: &BuildOptions) -> Result<Site, Di
     let root = root.canonicalize().map_err(|e| {
         Diagnostic::error(Check::Config, root.display().to_string(), 0, format!("cannot open: {e}"))
     })?;
-    let dir = paths::inside(
-        &root,
-        &root,
-        &paths::relative_to(&root, &dir.canonicalize().unwrap_or(dir.into())),
-    )
-    .map_err(|m| Diagnostic::error(Check::Config, dir.display().to_string(), 0, m))?;
+    let dir = dir.canonicalize().ok().filter(|d| d.starts_with(&root)).ok_or_else(|| {
+        let message = "the folder with mkdocs.yml must exist inside the repository";
+        Diagnostic::error(Check::Config, dir.display().to_string(), 0, message)
+    })?;
     let (config, mut diagnostics) = config::load(&root, &dir, options.allow_env)?;
     let mut trees = vec![DocsTree { config: &config, prefix: String::new() }];
     collect_trees(config.nav.as_deref().unwrap_or_default(), "", &mut trees);
@@ -219,13 +221,18 @@ fn collect_trees<'c>(specs: &'c [NavSpec], prefix: &str, trees: &mut Vec<DocsTre
         match spec {
             NavSpec::Section { children, .. } => collect_trees(children, prefix, trees),
             NavSpec::Include { site, .. } => {
-                let prefix = format!("{prefix}{}/", url_segment(&site.site_name));
+                let prefix = include_prefix(prefix, site);
                 trees.push(DocsTree { config: site, prefix: prefix.clone() });
                 collect_trees(site.nav.as_deref().unwrap_or_default(), &prefix, trees);
             }
             _ => {}
         }
     }
+}
+
+/// Where a sub-site's pages go: under its parent's, in a folder named after it.
+fn include_prefix(parent: &str, site: &SiteConfig) -> String {
+    format!("{parent}{}/", url_segment(&site.site_name))
 }
 
 /// A site name as a URL folder (the monorepo plugin uses the name as it is; spaces and slashes cannot be).
@@ -255,12 +262,11 @@ fn scan(
         walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
     {
         let Ok(entry) = entry else { continue };
-        let mut path = entry.path().to_path_buf();
+        let path = entry.path().to_path_buf();
         if entry.path_is_symlink() {
             match path.canonicalize() {
-                Ok(real) if real.starts_with(root) && real.is_file() => {
-                    path = entry.path().to_path_buf()
-                }
+                // A link to a file inside the repository is published as that file.
+                Ok(real) if real.starts_with(root) && real.is_file() => {}
                 _ => {
                     diagnostics.push(Diagnostic::error(
                         Check::File,
@@ -297,7 +303,13 @@ fn scan(
             tree.prefix,
             page_url(&rel, readme_as_index, tree.config.use_directory_urls)
         );
-        sources.push(Source { rel: paths::relative_to(root, &path), file: path, url, tree: index });
+        sources.push(Source {
+            rel: paths::relative_to(root, &path),
+            docs_rel: rel,
+            file: path,
+            url,
+            tree: index,
+        });
     }
 }
 
@@ -372,15 +384,14 @@ fn render_source(
     let mut rendered = markdown::render_page(&text, &context);
     let diagnostics = std::mem::take(&mut rendered.diagnostics);
     let title = rendered.title.clone().unwrap_or_else(|| title_from_path(&source.file));
-    let docs_rel = paths::relative_to(&tree.config.docs_dir, &source.file);
-    let edit_url = edit_url(tree.config, &docs_rel);
+    let edit_url = edit_url(tree.config, &source.docs_rel);
     let page = Page {
         url: source.url.clone(),
         source: source.rel.clone(),
         title,
         edit_url,
         rendered,
-        docs_rel,
+        docs_rel: source.docs_rel.clone(),
         prefix: tree.prefix.clone(),
     };
     (Some(page), diagnostics, digest)
@@ -414,11 +425,6 @@ fn title_from_path(path: &Path) -> String {
         stem
     };
     capitalise(&stem.replace(['-', '_'], " "))
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn check_anchors(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) {
@@ -497,7 +503,7 @@ fn nav_from_specs(
                 children: nav_from_specs(children, pages, tree, root, map, titles, diagnostics),
             }),
             NavSpec::Include { title, site } => {
-                let prefix = format!("{}{}/", tree.prefix, url_segment(&site.site_name));
+                let prefix = include_prefix(&tree.prefix, site);
                 let sub = DocsTree { config: site, prefix: prefix.clone() };
                 let children = match &site.nav {
                     Some(specs) => {

@@ -46,23 +46,7 @@ impl Storage {
 
     /// The folder of one entity's site; `None` when a part is not a plain name.
     fn site(&self, namespace: &str, kind: &str, name: &str) -> Option<PathBuf> {
-        let mut dir = self.root.clone();
-        for part in [namespace, kind, name] {
-            let ok = !part.is_empty()
-                && part.len() <= 253
-                && part != "."
-                && part != ".."
-                && part.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-            if !ok {
-                return None;
-            }
-            dir.push(if self.case_sensitive {
-                part.to_string()
-            } else {
-                part.to_ascii_lowercase()
-            });
-        }
-        Some(dir)
+        output::site_dir(&self.root, [namespace, kind, name], self.case_sensitive)
     }
 
     /// A file of a site, refusing anything that would leave it (`..`, absolute paths, symlinks out).
@@ -80,16 +64,20 @@ impl Storage {
     }
 
     fn read(&self, site: &Path, path: &str) -> Option<Vec<u8>> {
-        let file = self.file(site, path)?;
-        if std::fs::metadata(&file).ok()?.len() > MAX_FILE_BYTES {
-            return None;
-        }
-        std::fs::read(file).ok()
+        read_file(&self.file(site, path)?)
     }
 
     fn json<T: serde::de::DeserializeOwned>(&self, site: &Path, path: &str) -> Option<T> {
         serde_json::from_slice(&self.read(site, path)?).ok()
     }
+}
+
+/// A file that [`Storage::file`] found, unless it is over the size limit.
+fn read_file(file: &Path) -> Option<Vec<u8>> {
+    if std::fs::metadata(file).ok()?.len() > MAX_FILE_BYTES {
+        return None;
+    }
+    std::fs::read(file).ok()
 }
 
 fn router(ctx: &PluginContext) -> Result<Router, ConfigError> {
@@ -196,8 +184,7 @@ pub(crate) async fn doc_page(
             "This documentation has no page `{path}`."
         )))
     })?;
-    let html =
-        String::from_utf8(storage.read(&site, &file).unwrap_or_default()).unwrap_or_default();
+    let html = String::from_utf8(read_file(&file).unwrap_or_default()).unwrap_or_default();
     let index: Option<SiteIndex> = storage.json(&site, output::SITE_INDEX_FILE);
     let base = format!("/docs/{}/{}/{}/", namespace, kind, name).to_ascii_lowercase();
     let static_base =
@@ -298,7 +285,7 @@ pub(crate) async fn doc_sites() -> Result<Vec<DocSite>, ServerError> {
 }
 
 /// The page's URL in the site and its stored file, for a path as the reader's URL has it.
-fn page_location(storage: &Storage, site: &Path, path: &str) -> Option<(String, String)> {
+fn page_location(storage: &Storage, site: &Path, path: &str) -> Option<(String, PathBuf)> {
     let path = path.trim_start_matches('/');
     let candidates = if path.is_empty() || path.ends_with('/') {
         vec![(path.to_string(), format!("{path}index.html"))]
@@ -311,7 +298,7 @@ fn page_location(storage: &Storage, site: &Path, path: &str) -> Option<(String, 
             (path.to_string(), format!("{path}.html")),
         ]
     };
-    candidates.into_iter().find(|(_, file)| storage.file(site, file).is_some())
+    candidates.into_iter().find_map(|(url, file)| Some((url, storage.file(site, &file)?)))
 }
 
 fn between<'h>(html: &'h str, start: &str, end: &str) -> Option<&'h str> {

@@ -1,14 +1,6 @@
 //! `portico catalog validate` and `portico catalog schema` as a user runs them.
 
-use std::process::{Command, Output};
-
-fn portico(args: &[&str], cwd: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_portico"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("portico runs")
-}
+use crate::support::portico;
 
 const GOOD: &str = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: web\nspec:\n  type: website\n  lifecycle: production\n  owner: team-a\n";
 

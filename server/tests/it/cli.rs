@@ -1,18 +1,10 @@
 //! The `portico` binary with bad input: one clear line, a non-zero exit, no panic.
 //! Also start-up and graceful shutdown on SIGTERM.
 
+use crate::support::portico;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn portico(args: &[&str], cwd: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_portico"))
-        .args(args)
-        .current_dir(cwd)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("portico runs")
-}
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()

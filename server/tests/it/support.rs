@@ -1,4 +1,5 @@
-//! `TestApp`: a router over a fresh database, driven with `oneshot` (no network).
+//! `TestApp`: a router over a fresh database, driven with `oneshot` (no network),
+//! and [`portico`]: the real binary, run as a user runs it.
 
 use axum::Router;
 use axum::body::Body;
@@ -188,3 +189,13 @@ macro_rules! catalog_test {
     };
 }
 pub(crate) use catalog_test;
+
+/// Runs the `portico` binary in `cwd` and waits for it (logs at `warn`).
+pub fn portico(args: &[&str], cwd: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
+        .args(args)
+        .current_dir(cwd)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("portico runs")
+}

@@ -1,15 +1,7 @@
 //! `portico techdocs build` as a user runs it: a site written on success,
 //! nothing written (and the old site kept) on failure, problems with file and line.
 
-use std::process::{Command, Output};
-
-fn portico(args: &[&str], cwd: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_portico"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("portico runs")
-}
+use crate::support::portico;
 
 fn write(dir: &std::path::Path, files: &[(&str, &str)]) {
     for (path, text) in files {

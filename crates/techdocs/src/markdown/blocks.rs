@@ -329,11 +329,6 @@ fn kind_and_title(rest: &str) -> (String, Option<String>) {
     (if kind.is_empty() { "note".into() } else { kind }, title)
 }
 
-fn capitalised(kind: &str) -> String {
-    let mut chars = kind.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
-}
-
 /// Rewrites blocks at any indentation; returns the longest directive fence written.
 fn transform(
     lines: &[(String, usize)],
@@ -384,12 +379,13 @@ fn transform(
                 title: match title {
                     Some(t) if t.is_empty() => None,
                     Some(t) => Some(t),
-                    None => Some(capitalised(&kind)),
+                    None => Some(super::capitalise(&kind)),
                 },
                 kind,
             },
             Marker::Details { open } => {
-                let title = title.filter(|t| !t.is_empty()).unwrap_or_else(|| capitalised(&kind));
+                let title =
+                    title.filter(|t| !t.is_empty()).unwrap_or_else(|| super::capitalise(&kind));
                 Block::Details { kind, title, open }
             }
             Marker::Tab { selected } => {

@@ -115,6 +115,12 @@ pub fn render_page(source: &str, context: &PageContext<'_>) -> RenderedPage {
     page
 }
 
+/// `note` → `Note`: MkDocs' titles made from names (admonition kinds, file and folder names).
+pub(crate) fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 /// Splits `---` front matter off, leaving blank lines in its place so line numbers hold.
 fn front_matter(source: &str) -> (Option<yaml::Node>, String) {
     let Some(rest) = source.strip_prefix("---\n").or_else(|| source.strip_prefix("---\r\n")) else {

@@ -69,12 +69,10 @@ pub(super) fn render(prepared: &Prepared, context: &PageContext<'_>, page: &mut 
                 // sanitiser (a third of its work): a marker stands in for it until then.
                 let html = render_code_block(&code.info, &code.literal, context.config.linenums);
                 let marker = format!("<p>{CODE_MARK}{}{CODE_MARK}</p>", walk.code.len());
-                walk.code.push(html);
+                walk.code.push(Code { html, text: code.literal });
                 walk.replace_with_html(node, marker);
             }
-            NodeValue::BlockDirective(directive) => {
-                directives.push((*node, directive.info.clone()))
-            }
+            NodeValue::BlockDirective(_) => directives.push(*node),
             NodeValue::Link(link) => {
                 let line = walk.line(node);
                 let url = walk.rewrite(&link.url, line, false, node);
@@ -102,8 +100,8 @@ pub(super) fn render(prepared: &Prepared, context: &PageContext<'_>, page: &mut 
             _ => {}
         }
     }
-    for (node, info) in directives {
-        walk.directive(node, &info);
+    for node in directives {
+        walk.directive(node);
     }
     walk.collect_text(root);
     let code = std::mem::take(&mut walk.code);
@@ -126,8 +124,14 @@ struct Walk<'w, 'a> {
     arena: &'a Arena<'a>,
     slugs: HashMap<String, usize>,
     tab_sets: usize,
-    /// Highlighted code blocks, by the number in their marker.
-    code: Vec<String>,
+    /// Code blocks, by the number in their marker.
+    code: Vec<Code>,
+}
+
+/// A code block: its highlighted HTML for the page, its text for search.
+struct Code {
+    html: String,
+    text: String,
 }
 
 /// Brackets a code block's number in the HTML until [`restore_code`]. The
@@ -135,8 +139,9 @@ struct Walk<'w, 'a> {
 pub(super) const CODE_MARK: char = '\u{E000}';
 
 /// Puts the highlighted code back where its markers are.
-fn restore_code(html: &str, code: &[String]) -> String {
-    let mut out = String::with_capacity(html.len() + code.iter().map(String::len).sum::<usize>());
+fn restore_code(html: &str, code: &[Code]) -> String {
+    let mut out =
+        String::with_capacity(html.len() + code.iter().map(|c| c.html.len()).sum::<usize>());
     let mut rest = html;
     let open = format!("<p>{CODE_MARK}");
     while let Some(at) = rest.find(&open) {
@@ -148,7 +153,7 @@ fn restore_code(html: &str, code: &[String]) -> String {
             Some((after[..e].parse::<usize>().ok()?, tail.strip_prefix("</p>")?))
         }) {
             Some((n, tail)) if n < code.len() => {
-                out.push_str(&code[n]);
+                out.push_str(&code[n].html);
                 rest = tail;
             }
             _ => {
@@ -161,7 +166,7 @@ fn restore_code(html: &str, code: &[String]) -> String {
     out
 }
 
-impl<'a> Walk<'_, 'a> {
+impl<'w, 'a> Walk<'w, 'a> {
     /// The source line of a node (comrak counts lines of the prepared text).
     fn line(&self, node: &AstNode<'_>) -> usize {
         let at = node.data().sourcepos.start.line;
@@ -242,9 +247,9 @@ impl<'a> Walk<'_, 'a> {
             }
             return url.to_string();
         }
-        let decoded = percent_decode(path_part);
+        let decoded = percent_encoding::percent_decode_str(path_part).decode_utf8_lossy();
         let base = self.context.file.parent().unwrap_or(self.context.root);
-        let target = paths::normalise(&base.join(&decoded));
+        let target = paths::normalise(&base.join(decoded.as_ref()));
         let found = target.as_deref().and_then(|t| self.context.site.target(t));
         let what = if image { "image" } else { "link" };
         match found {
@@ -336,16 +341,16 @@ impl<'a> Walk<'_, 'a> {
         node.detach();
     }
 
+    /// The block a `portico-N` directive stands for.
+    fn block_of(&self, node: &AstNode<'_>) -> Option<&'w Block> {
+        let NodeValue::BlockDirective(d) = &node.data().value else { return None };
+        let n: usize = d.info.trim().strip_prefix("portico-")?.parse().ok()?;
+        self.prepared.blocks.get(n)
+    }
+
     /// Turns a `portico-N` directive into its admonition, details or tab set.
-    fn directive(&mut self, node: &'a AstNode<'a>, info: &str) {
-        let Some(block) = info
-            .trim()
-            .strip_prefix("portico-")
-            .and_then(|n| n.parse::<usize>().ok())
-            .and_then(|n| self.prepared.blocks.get(n))
-        else {
-            return;
-        };
+    fn directive(&mut self, node: &'a AstNode<'a>) {
+        let Some(block) = self.block_of(node) else { return };
         if node.parent().is_none() {
             return; // already moved into a tab set
         }
@@ -372,7 +377,7 @@ impl<'a> Walk<'_, 'a> {
                 "</details>"
             }
             Block::Tab { new_set: false, .. } => return, // handled with its set's first tab
-            Block::Tab { .. } => return self.tab_set(node),
+            Block::Tab { title, selected, .. } => return self.tab_set(node, title, *selected),
         };
         node.insert_before(self.html_node(open, true, line));
         while let Some(child) = node.first_child() {
@@ -384,19 +389,17 @@ impl<'a> Walk<'_, 'a> {
     }
 
     /// A run of tab directives: radios and labels (they work without script), then the panels.
-    fn tab_set(&mut self, first: &'a AstNode<'a>) {
-        let mut tabs = vec![(first, self.tab_of(first))];
+    fn tab_set(&mut self, first: &'a AstNode<'a>, title: &'w str, selected: bool) {
+        let mut tabs = vec![(first, title, selected)];
         let mut next = first.next_sibling();
-        while let Some(node) = next {
-            match self.tab_of(node) {
-                Some((title, false, selected)) => tabs.push((node, Some((title, false, selected)))),
-                _ => break,
-            }
+        while let Some((node, (title, selected))) = next.and_then(|n| Some((n, self.next_tab(n)?)))
+        {
+            tabs.push((node, title, selected));
             next = node.next_sibling();
         }
         self.tab_sets += 1;
         let set = self.tab_sets;
-        let chosen = tabs.iter().position(|(_, t)| t.as_ref().is_some_and(|t| t.2)).unwrap_or(0);
+        let chosen = tabs.iter().position(|(_, _, selected)| *selected).unwrap_or(0);
         let mut head = String::from("<div class=\"tabbed-set\">");
         for i in 0..tabs.len() {
             let _ = write!(
@@ -407,15 +410,15 @@ impl<'a> Walk<'_, 'a> {
             );
         }
         head.push_str("<div class=\"tabbed-labels\">");
-        for (i, (_, tab)) in tabs.iter().enumerate() {
+        for (i, (_, title, _)) in tabs.iter().enumerate() {
             let _ = write!(head, "<label for=\"__tabbed_{set}_{}\">", i + 1);
-            escape_into(&mut head, tab.as_ref().map_or("", |t| t.0.as_str()));
+            escape_into(&mut head, title);
             head.push_str("</label>");
         }
         head.push_str("</div><div class=\"tabbed-content\">");
         let line = first.data().sourcepos.start.line;
         first.insert_before(self.html_node(head, true, line));
-        for (node, _) in &tabs {
+        for (node, _, _) in &tabs {
             first.insert_before(self.html_node("<div class=\"tabbed-block\">".into(), true, line));
             while let Some(child) = node.first_child() {
                 child.detach();
@@ -424,16 +427,15 @@ impl<'a> Walk<'_, 'a> {
             first.insert_before(self.html_node("</div>".into(), true, line));
         }
         first.insert_before(self.html_node("</div></div>".into(), true, line));
-        for (node, _) in tabs {
+        for (node, _, _) in tabs {
             node.detach();
         }
     }
 
-    fn tab_of(&self, node: &AstNode<'_>) -> Option<(String, bool, bool)> {
-        let NodeValue::BlockDirective(d) = &node.data().value else { return None };
-        let n: usize = d.info.trim().strip_prefix("portico-")?.parse().ok()?;
-        match self.prepared.blocks.get(n)? {
-            Block::Tab { title, new_set, selected } => Some((title.clone(), *new_set, *selected)),
+    /// The title and `===+` flag of a tab that continues the set being built.
+    fn next_tab(&self, node: &AstNode<'_>) -> Option<(&'w str, bool)> {
+        match self.block_of(node)? {
+            Block::Tab { title, new_set: false, selected } => Some((title.as_str(), *selected)),
             _ => None,
         }
     }
@@ -471,14 +473,14 @@ impl<'a> Walk<'_, 'a> {
                     current.text.push_str(text);
                 }
                 NodeValue::Code(code) => current.text.push_str(&code.literal),
-                NodeValue::HtmlBlock(block) if block.literal.starts_with("<p>\u{E000}") => {
-                    // Code is searchable text too, without its markup.
-                    let n = block.literal.trim_start_matches("<p>\u{E000}").split(CODE_MARK).next();
-                    if let Some(html) =
-                        n.and_then(|n| n.parse::<usize>().ok()).and_then(|n| self.code.get(n))
-                    {
+                NodeValue::HtmlBlock(block) => {
+                    // A code block's marker: its text is searchable too.
+                    let n =
+                        block.literal.strip_prefix("<p>").and_then(|m| m.strip_prefix(CODE_MARK));
+                    let n = n.and_then(|m| m.split(CODE_MARK).next()?.parse::<usize>().ok());
+                    if let Some(code) = n.and_then(|n| self.code.get(n)) {
                         current.text.push(' ');
-                        current.text.push_str(&strip_tags(html));
+                        current.text.push_str(&code.text);
                         current.text.push(' ');
                     }
                 }
@@ -500,34 +502,6 @@ impl<'a> Walk<'_, 'a> {
 
 fn inside_heading<'n>(node: &'n AstNode<'n>) -> bool {
     node.ancestors().any(|a| matches!(a.data().value, NodeValue::Heading(_)))
-}
-
-/// The text of highlighted code, without tags or line numbers.
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&rest[..lt]);
-        let tag = &rest[lt..];
-        let skip = if tag.starts_with("<span class=\"ln\"") {
-            tag.find("</span>").map(|e| e + "</span>".len())
-        } else {
-            tag.find('>').map(|e| e + 1)
-        };
-        match skip {
-            Some(n) => rest = &tag[n..],
-            None => {
-                rest = "";
-                break;
-            }
-        }
-    }
-    out.push_str(rest);
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 /// Writes `<hN id="…">` and the permalink, in document order.
@@ -625,26 +599,6 @@ fn has_scheme(url: &str) -> bool {
         }
         None => false,
     }
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        let escaped = (bytes[i] == b'%')
-            .then(|| Some((hex(*bytes.get(i + 1)?)?, hex(*bytes.get(i + 2)?)?)))
-            .flatten();
-        if let Some((h, l)) = escaped {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The URL of `to` as seen from the page at `from` (both site-relative).
