@@ -26,6 +26,8 @@
 pub mod error;
 mod plugin;
 #[cfg(feature = "ssr")]
+pub mod search;
+#[cfg(feature = "ssr")]
 pub mod server;
 
 pub use error::{ErrorCode, PortalError};

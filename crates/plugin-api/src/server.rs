@@ -2,6 +2,7 @@
 //! receives ([`PluginContext`]) and declares ([`Backend`], [`Migration`]).
 
 use crate::error::PortalError;
+use crate::search::{Collator, SearchHandle};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
@@ -74,6 +75,8 @@ pub struct PluginContext {
     pub config: Arc<Config>,
     /// `backend.dataDir`: where the portal keeps its files.
     pub data_root: DataRoot,
+    /// The search engine: contribute documents, run queries.
+    pub search: SearchHandle,
 }
 
 /// `backend.dataDir`, resolved: the folder under which the portal and its
@@ -84,7 +87,13 @@ pub struct DataRoot(pub std::path::PathBuf);
 impl PluginContext {
     /// A context (the server builds these; tests may too).
     pub fn new(plugin_id: &'static str, db: Db, config: Arc<Config>, data_root: DataRoot) -> Self {
-        Self { plugin_id, db, config, data_root }
+        Self { plugin_id, db, config, data_root, search: SearchHandle::disabled() }
+    }
+
+    /// The context with this search engine.
+    pub fn with_search(mut self, search: SearchHandle) -> Self {
+        self.search = search;
+        self
     }
 
     /// The plugin's own folder under the data directory (`<dataDir>/plugins/<id>`);
@@ -111,6 +120,8 @@ pub struct Backend {
     pub migrations: &'static [Migration],
     /// Validates the plugin's config section (set by [`Backend::config`]).
     pub check_config: fn(&Config, &str) -> Result<(), ConfigError>,
+    /// The document types the plugin contributes to search.
+    pub collators: &'static [Collator],
 }
 
 impl Backend {
@@ -119,7 +130,13 @@ impl Backend {
         router: fn(&PluginContext) -> Result<axum::Router, ConfigError>,
         migrations: &'static [Migration],
     ) -> Self {
-        Self { router, migrations, check_config: no_config }
+        Self { router, migrations, check_config: no_config, collators: &[] }
+    }
+
+    /// Declares the plugin's search collators (one per document type).
+    pub const fn collators(mut self, collators: &'static [Collator]) -> Self {
+        self.collators = collators;
+        self
     }
 
     /// Declares the plugin's typed config section: it is validated at start-up and
@@ -236,5 +253,7 @@ pub fn context(plugin_id: &'static str) -> Result<PluginContext, ServerError> {
         .ok_or_else(|| ServerError::internal("no configuration in the request context"))?;
     let data_root = leptos::prelude::use_context::<DataRoot>()
         .ok_or_else(|| ServerError::internal("no data directory in the request context"))?;
-    Ok(PluginContext::new(plugin_id, db, config, data_root))
+    let search =
+        leptos::prelude::use_context::<SearchHandle>().unwrap_or_else(SearchHandle::disabled);
+    Ok(PluginContext::new(plugin_id, db, config, data_root).with_search(search))
 }
