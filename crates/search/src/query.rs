@@ -16,8 +16,9 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term};
 
 /// Ranked fields and their weights: a name or title match beats a body match.
-const WEIGHTS: [(fn(&Fields) -> tantivy::schema::Field, f32); 3] =
-    [(|f| f.title, 4.0), (|f| f.keywords, 3.0), (|f| f.text, 1.0)];
+fn weighted(f: &Fields) -> [(tantivy::schema::Field, f32); 3] {
+    [(f.title, 4.0), (f.keywords, 3.0), (f.text, 1.0)]
+}
 
 /// At most this many words of a term are used.
 pub(crate) const MAX_WORDS: usize = 16;
@@ -92,8 +93,7 @@ pub(crate) fn build(
 fn word_query(f: &Fields, word: &str, last: bool) -> Box<dyn Query> {
     let len = word.chars().count();
     let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (field, weight) in WEIGHTS {
-        let field = field(f);
+    for (field, weight) in weighted(f) {
         let t = Term::from_field_text(field, word);
         let exact = TermQuery::new(t.clone(), IndexRecordOption::WithFreqs);
         alternatives
