@@ -6,5 +6,9 @@
 use portico_plugin_api::Plugin;
 
 /// Every installed plugin.
-pub const PLUGINS: &[&Plugin] =
-    &[&plugin_catalog::PLUGIN, &plugin_techdocs::PLUGIN, &plugin_example::PLUGIN];
+pub const PLUGINS: &[&Plugin] = &[
+    &plugin_search::PLUGIN,
+    &plugin_catalog::PLUGIN,
+    &plugin_techdocs::PLUGIN,
+    &plugin_example::PLUGIN,
+];

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use portico_plugin_api::search::SearchHandle;
 use portico_plugin_api::server::{DataRoot, Db, Migration, PluginContext};
 use portico_plugin_api::{ErrorCode, PortalError};
 use portico_ui::theme::ThemeMode;
@@ -41,9 +42,11 @@ pub fn router(settings: &Settings, db: Db) -> anyhow::Result<Router> {
         &settings.app.branding,
         settings.theme_css()?.as_deref(),
     ));
-    let context = request_context(db.clone(), settings);
+    let search = portico_search::Engine::open(&settings.data_dir().join("search").join("index"))?;
+    let context = request_context(db.clone(), settings, search.handle());
 
     let mut api = Router::new();
+    let mut collators = Vec::new();
     for plugin in PLUGINS {
         if let Some(backend) = &plugin.backend {
             let ctx = PluginContext::new(
@@ -51,11 +54,20 @@ pub fn router(settings: &Settings, db: Db) -> anyhow::Result<Router> {
                 db.clone(),
                 settings.config.clone(),
                 DataRoot(settings.data_dir()),
-            );
+            )
+            .with_search(search.handle());
+            collators.extend(backend.collators.iter().map(|c| (*c, ctx.clone())));
             let router = (backend.router)(&ctx)
                 .with_context(|| format!("plugin `{}` could not start", plugin.id))?;
             api = api.nest(&format!("/api/{}", plugin.id), router);
         }
+    }
+    search.set_collators(collators);
+    // A full rebuild at every start: a new replica (or a damaged index) fills
+    // its index, and one that was down catches up. The old index answers
+    // queries meanwhile.
+    if tokio::runtime::Handle::try_current().is_ok() {
+        tokio::spawn(async move { search.rebuild_now().await });
     }
 
     let ready_db = db.clone();
@@ -118,7 +130,11 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 
 /// What every page render and server function gets: the database, the config,
 /// and the site facts with the visitor's theme from their cookie.
-fn request_context(db: Db, settings: &Settings) -> impl Fn() + Clone + Send + Sync + 'static {
+fn request_context(
+    db: Db,
+    settings: &Settings,
+    search: SearchHandle,
+) -> impl Fn() + Clone + Send + Sync + 'static {
     let config = settings.config.clone();
     let site = settings.site();
     let data_root = DataRoot(settings.data_dir());
@@ -126,6 +142,7 @@ fn request_context(db: Db, settings: &Settings) -> impl Fn() + Clone + Send + Sy
         provide_context(db.clone());
         provide_context(config.clone());
         provide_context(data_root.clone());
+        provide_context(search.clone());
         // Several `Cookie` headers may arrive (HTTP/2); read them all.
         let cookies: String = use_context::<http::request::Parts>()
             .map(|parts| {

@@ -17,7 +17,6 @@ const BACKSTAGE_KEYS: &[&str] = &[
     "auth",
     "scaffolder",
     "catalog",
-    "search",
     "permission",
     "kubernetes",
     "lighthouse",

@@ -11,6 +11,7 @@ fn allowed_internal_deps(package: &str) -> Option<&'static [&'static str]> {
         "portico-ui" => &[],
         "portico-techdocs" => &[],
         "portico-plugin-api" => &["portico-catalog-model", "portico-config"],
+        "portico-search" => &["portico-plugin-api"],
         p if p.starts_with("plugin-") => {
             &["portico-plugin-api", "portico-ui", "portico-catalog-model", "portico-techdocs"]
         }
@@ -23,6 +24,7 @@ fn allowed_internal_deps(package: &str) -> Option<&'static [&'static str]> {
             "portico-ui",
             "portico-catalog-model",
             "portico-techdocs",
+            "portico-search",
         ],
         "xtask" => &[],
         _ => return None,

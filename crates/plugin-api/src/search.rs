@@ -67,9 +67,12 @@ impl SearchDocument {
         self
     }
 
-    /// Adds a word that names the thing.
+    /// Adds a word that names the thing (empty words are skipped).
     pub fn keyword(mut self, word: impl Into<String>) -> Self {
-        self.keywords.push(word.into());
+        let word = word.into();
+        if !word.is_empty() {
+            self.keywords.push(word);
+        }
         self
     }
 

@@ -14,6 +14,8 @@ pub mod api;
 mod config;
 mod routes;
 #[cfg(feature = "ssr")]
+mod search;
+#[cfg(feature = "ssr")]
 mod server;
 mod ui;
 

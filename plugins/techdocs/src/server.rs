@@ -22,7 +22,8 @@ use portico_techdocs::output::{self, Metadata, PageDetail, SiteIndex};
 use crate::api::{DocHeading, DocNav, DocPage, DocSite};
 use crate::config::Config;
 
-pub(crate) const BACKEND: Backend = Backend::new(router, &[]).config::<Config>();
+pub(crate) const BACKEND: Backend =
+    Backend::new(router, &[]).config::<Config>().collators(&[crate::search::COLLATOR]);
 
 /// Largest stored file served or read (a page, an image).
 const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
@@ -35,7 +36,7 @@ pub(crate) struct Storage {
 }
 
 impl Storage {
-    fn new(ctx: &PluginContext) -> Result<Self, ConfigError> {
+    pub(crate) fn new(ctx: &PluginContext) -> Result<Self, ConfigError> {
         let config: Config = ctx.config()?;
         let root = match &config.publisher.local.publish_directory {
             Some(dir) => PathBuf::from(dir),
@@ -67,7 +68,11 @@ impl Storage {
         read_file(&self.file(site, path)?)
     }
 
-    fn json<T: serde::de::DeserializeOwned>(&self, site: &Path, path: &str) -> Option<T> {
+    pub(crate) fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        site: &Path,
+        path: &str,
+    ) -> Option<T> {
         serde_json::from_slice(&self.read(site, path)?).ok()
     }
 }
@@ -82,6 +87,11 @@ fn read_file(file: &Path) -> Option<Vec<u8>> {
 
 fn router(ctx: &PluginContext) -> Result<Router, ConfigError> {
     let storage = Storage::new(ctx)?;
+    // Sites published while the portal runs (by `portico techdocs publish`
+    // or CI) reach the search index through this watch.
+    if tokio::runtime::Handle::try_current().is_ok() {
+        tokio::spawn(crate::search::watch(storage.clone(), ctx.search.clone()));
+    }
     Ok(Router::new()
         .route("/static/docs/{namespace}/{kind}/{name}/{*path}", get(static_file))
         .route("/metadata/techdocs/{namespace}/{kind}/{name}", get(metadata))
@@ -247,41 +257,62 @@ pub(crate) async fn doc_page(
     })
 }
 
-/// Every site in storage (`<namespace>/<kind>/<name>/techdocs_metadata.json`).
-pub(crate) async fn doc_sites() -> Result<Vec<DocSite>, ServerError> {
-    let storage = storage()?;
-    let mut sites = Vec::new();
-    let dirs = |path: &Path| -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(path)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    };
-    for namespace in dirs(&storage.root) {
-        for kind in dirs(&storage.root.join(&namespace)) {
-            for name in dirs(&storage.root.join(&namespace).join(&kind)) {
-                let Some(site) = storage.site(&namespace, &kind, &name) else { continue };
-                let Some(metadata) = storage.json::<Metadata>(&site, output::METADATA_FILE) else {
-                    continue;
-                };
-                sites.push(DocSite {
-                    href: format!("/docs/{namespace}/{kind}/{name}/"),
-                    namespace: namespace.clone(),
-                    kind: kind.clone(),
-                    name,
-                    site_name: metadata.site_name,
-                    site_description: metadata.site_description,
-                    built_at: format_time(metadata.build_timestamp),
-                });
+/// One published site in storage.
+pub(crate) struct StoredSite {
+    pub(crate) namespace: String,
+    pub(crate) kind: String,
+    pub(crate) name: String,
+    pub(crate) dir: PathBuf,
+    pub(crate) metadata: Metadata,
+}
+
+impl Storage {
+    /// Every site (`<namespace>/<kind>/<name>/techdocs_metadata.json`), in name order.
+    pub(crate) fn sites(&self) -> Vec<StoredSite> {
+        let dirs = |path: &Path| -> Vec<String> {
+            let mut names: Vec<String> = std::fs::read_dir(path)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        let mut sites = Vec::new();
+        for namespace in dirs(&self.root) {
+            for kind in dirs(&self.root.join(&namespace)) {
+                for name in dirs(&self.root.join(&namespace).join(&kind)) {
+                    let Some(dir) = self.site(&namespace, &kind, &name) else { continue };
+                    let Some(metadata) = self.json::<Metadata>(&dir, output::METADATA_FILE) else {
+                        continue;
+                    };
+                    let (namespace, kind) = (namespace.clone(), kind.clone());
+                    sites.push(StoredSite { namespace, kind, name, dir, metadata });
+                }
             }
         }
+        sites
     }
-    Ok(sites)
+}
+
+/// Every site in storage.
+pub(crate) async fn doc_sites() -> Result<Vec<DocSite>, ServerError> {
+    let storage = storage()?;
+    Ok(storage
+        .sites()
+        .into_iter()
+        .map(|site| DocSite {
+            href: format!("/docs/{}/{}/{}/", site.namespace, site.kind, site.name),
+            namespace: site.namespace,
+            kind: site.kind,
+            name: site.name,
+            site_name: site.metadata.site_name,
+            site_description: site.metadata.site_description,
+            built_at: format_time(site.metadata.build_timestamp),
+        })
+        .collect())
 }
 
 /// The page's URL in the site and its stored file, for a path as the reader's URL has it.

@@ -122,7 +122,7 @@ fn config_problems_name_file_line_and_key() {
     let dir = tempfile::tempdir().expect("dir");
     let err =
         |yamls: &[&str]| settings_from(yamls, dir.path()).map(|_| ()).unwrap_err().to_string();
-    expect_test::expect!["test1.yaml:3:1: unknown top-level key `catalogue` (known keys: app, backend, catalog, example, organization, techdocs)"]
+    expect_test::expect!["test1.yaml:3:1: unknown top-level key `catalogue` (known keys: app, backend, catalog, example, organization, search, techdocs)"]
         .assert_eq(&err(&["app:\n  title: x\ncatalogue: {}\n"]));
     expect_test::expect!["test2.yaml:2:3: `example.greting`: Unknown field `greting`, expected `greeting` (fix that key; `portico config check` re-checks without starting the server)"]
         .assert_eq(&err(&["example:\n  greeting: a\n", "example:\n  greting: b\n"]));

@@ -8,6 +8,7 @@ mod catalog_crash;
 mod catalog_git;
 mod cli;
 mod http;
+mod search;
 mod support;
 mod techdocs;
 mod techdocs_cli;

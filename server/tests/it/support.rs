@@ -73,6 +73,11 @@ impl TestApp {
         Some(Self { router, db, _dir: dir })
     }
 
+    /// An app over a router the test built itself (its own data directory).
+    pub fn from_parts(router: Router, db: portico_plugin_api::server::Db) -> Self {
+        Self { router, db, _dir: tempfile::tempdir().expect("temp dir") }
+    }
+
     pub async fn request(&self, req: Request<Body>) -> Reply {
         // A watchdog, not a timing assertion: a request that never answers
         // fails the test with its path instead of hanging the whole suite.

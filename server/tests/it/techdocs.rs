@@ -15,7 +15,7 @@ fn write(dir: &Path, files: &[(&str, &str)]) {
 }
 
 /// Builds a small site and publishes it as `default/component/demo`; returns the publish folder's holder.
-fn published() -> tempfile::TempDir {
+pub(crate) fn published() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("dir");
     let repo = dir.path().join("repo");
     write(

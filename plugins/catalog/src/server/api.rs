@@ -323,9 +323,11 @@ async fn delete_by_uid(State(engine): State<Engine>, Path(uid): Path<String>) ->
         return Err(not_found(format!("No entity with uid {uid}")));
     };
     let mut tx = super::sql::Tx::begin(&engine.db).await?;
-    let affected = store::delete_refs(&mut tx, &[entity_ref]).await?;
-    store::stitch(&mut tx, &affected).await?;
+    let mut touched = store::delete_refs(&mut tx, std::slice::from_ref(&entity_ref)).await?;
+    store::stitch(&mut tx, &touched).await?;
     tx.commit().await?;
+    touched.push(entity_ref);
+    super::search::index_refs(&engine.db, &engine.search, &touched).await;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -516,7 +518,7 @@ async fn delete_location(State(engine): State<Engine>, Path(id): Path<String>) -
         )
         .into());
     }
-    if store::delete_location(&engine.db, &id).await? {
+    if engine.delete_location(&id).await? {
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {
         Err(not_found(format!("Found no location with ID {id}")))

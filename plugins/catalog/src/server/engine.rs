@@ -6,12 +6,13 @@
 //! periodic loop and an API-triggered refresh never interleave their writes;
 //! each root is stored in its own transaction.
 
-use super::git;
 use super::ingest::{self, Rules};
 use super::read::{Reader, Target};
 use super::store::{self, Location};
+use super::{git, search};
 use crate::config::Config;
 use portico_catalog_model::diagnostic::MAX_FILE_BYTES;
+use portico_plugin_api::search::SearchHandle;
 use portico_plugin_api::server::Db;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -24,6 +25,8 @@ pub(crate) struct Engine {
     pub(crate) reader: Reader,
     /// Where `catalog.gitDiscovery` repositories are fetched and exported.
     pub(crate) git_home: PathBuf,
+    /// The search index, told of every committed change.
+    pub(crate) search: SearchHandle,
 }
 
 /// One refresh at a time in this process: the background loop, API requests
@@ -44,12 +47,25 @@ impl Engine {
         config: Config,
         reading_allow: Vec<String>,
         data_dir: PathBuf,
+        search: SearchHandle,
     ) -> Self {
         Self {
             db,
             config: Arc::new(config),
             reader: Reader::new(MAX_FILE_BYTES, reading_allow),
             git_home: data_dir.join("git"),
+            search,
+        }
+    }
+
+    /// Deletes a location and its entities; `false` if there was none.
+    pub(crate) async fn delete_location(&self, id: &str) -> Result<bool, sqlx::Error> {
+        match store::delete_location(&self.db, id).await? {
+            Some(touched) => {
+                search::index_refs(&self.db, &self.search, &touched).await;
+                Ok(true)
+            }
+            None => Ok(false),
         }
     }
 
@@ -113,7 +129,7 @@ impl Engine {
         let stored = store::locations(&self.db).await?;
         for loc in stored.iter().filter(|l| l.source == "config") {
             if !wanted.iter().any(|(k, t)| *k == loc.kind && *t == loc.target) {
-                store::delete_location(&self.db, &loc.id).await?;
+                self.delete_location(&loc.id).await?;
             }
         }
         for (kind, target) in wanted {
@@ -198,6 +214,7 @@ impl Engine {
         if applied.written > 5_000 {
             store::after_bulk_write(&self.db).await?;
         }
+        search::index_refs(&self.db, &self.search, &applied.touched).await;
         tracing::info!(
             location = %location.target,
             entities,

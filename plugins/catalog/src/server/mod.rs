@@ -8,6 +8,7 @@ mod git;
 pub(crate) mod ingest;
 pub(crate) mod query;
 pub(crate) mod read;
+pub(crate) mod search;
 pub(crate) mod sql;
 pub(crate) mod store;
 pub(crate) mod views;
@@ -18,7 +19,8 @@ use portico_plugin_api::server::{Backend, ConfigError, PluginContext};
 use serde::Deserialize;
 
 /// The catalog's backend.
-pub(crate) const BACKEND: Backend = Backend::new(router, store::MIGRATIONS).config::<Config>();
+pub(crate) const BACKEND: Backend =
+    Backend::new(router, store::MIGRATIONS).config::<Config>().collators(&[search::COLLATOR]);
 
 /// One `backend.reading.allow` entry.
 #[derive(Debug, Deserialize)]
@@ -31,7 +33,7 @@ pub(crate) fn engine(ctx: &PluginContext) -> Result<Engine, ConfigError> {
     let config: Config = ctx.config()?;
     let allow: Vec<AllowHost> = ctx.config.get("backend.reading.allow")?.unwrap_or_default();
     let allow = allow.into_iter().map(|a| a.host).collect();
-    Ok(Engine::new(ctx.db.clone(), config, allow, ctx.data_dir()))
+    Ok(Engine::new(ctx.db.clone(), config, allow, ctx.data_dir(), ctx.search.clone()))
 }
 
 fn router(ctx: &PluginContext) -> Result<axum::Router, ConfigError> {

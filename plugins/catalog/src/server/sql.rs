@@ -254,6 +254,14 @@ impl Tx {
     }
 }
 
+/// [`Tx::json_list`] outside a transaction.
+pub(crate) fn json_list_on(db: &Db, p: usize) -> String {
+    match db {
+        Db::Postgres(_) => format!("SELECT json_array_elements_text(${p}::json)"),
+        _ => format!("SELECT value FROM json_each(${p})"),
+    }
+}
+
 /// Rows per JSON bulk statement (bounds the size of one bound string).
 pub(crate) const JSON_CHUNK: usize = 5000;
 

@@ -149,12 +149,13 @@ pub(crate) async fn add_location(
     }))
 }
 
-/// Deletes a location and, eagerly, every entity only it provided.
-pub(crate) async fn delete_location(db: &Db, id: &str) -> Result<bool> {
+/// Deletes a location and, eagerly, every entity only it provided. Returns
+/// the entities that changed or went (`None`: no such location).
+pub(crate) async fn delete_location(db: &Db, id: &str) -> Result<Option<Vec<String>>> {
     let mut tx = Tx::begin(db).await?;
     let n = tx.execute("DELETE FROM catalog_locations WHERE id = $1", &[id.into()]).await?;
     if n == 0 {
-        return Ok(false);
+        return Ok(None);
     }
     let refs: Vec<String> = tx
         .rows("SELECT entity_ref FROM catalog_entities WHERE root_id = $1", &[id.into()])
@@ -165,16 +166,18 @@ pub(crate) async fn delete_location(db: &Db, id: &str) -> Result<bool> {
     let affected = delete_refs(&mut tx, &refs).await?;
     stitch(&mut tx, &affected).await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(Some(refs.into_iter().chain(affected).collect()))
 }
 
 /// What storing one root's outcome changed.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Applied {
     pub(crate) written: usize,
     pub(crate) orphaned: usize,
     pub(crate) deleted: usize,
     pub(crate) conflicts: usize,
+    /// Every entity that may have changed or gone (for the search index).
+    pub(crate) touched: Vec<String>,
 }
 
 /// Stores what reading one root location produced, in one transaction:
@@ -362,6 +365,7 @@ pub(crate) async fn apply(
                 affected.remove(r);
             }
             applied.deleted = gone.len();
+            applied.touched.extend(gone);
         }
     }
 
@@ -376,6 +380,7 @@ pub(crate) async fn apply(
     affected.sort_unstable();
     stitch(&mut tx, &affected).await?;
     tx.commit().await?;
+    applied.touched.extend(affected);
     Ok(applied)
 }
 

@@ -1,0 +1,203 @@
+//! TechDocs in search: one `techdocs` document per entry of each published
+//! site's `search/search_index.json` (a page or a section, as Backstage's
+//! `DefaultTechDocsCollator` does), the collator for full rebuilds, and a
+//! watch on storage that re-indexes a site when it is published again or
+//! removes it when it goes.
+
+use crate::server::{Storage, StoredSite};
+use portico_plugin_api::search::{
+    CollateFuture, Collator, DocumentSink, SearchDocument, SearchHandle,
+};
+use portico_plugin_api::server::PluginContext;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// Backstage's document type for docs.
+pub(crate) const DOC_TYPE: &str = "techdocs";
+
+/// The TechDocs collator.
+pub(crate) const COLLATOR: Collator = Collator::new(DOC_TYPE, collate);
+
+/// How often storage is checked for published or removed sites.
+const WATCH_EVERY: Duration = Duration::from_secs(3);
+
+/// `search/search_index.json` (MkDocs' search plugin format).
+#[derive(Debug, Deserialize)]
+struct SearchIndex {
+    #[serde(default)]
+    docs: Vec<Entry>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Entry {
+    #[serde(default)]
+    location: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    text: String,
+}
+
+fn collate(ctx: PluginContext, sink: DocumentSink) -> CollateFuture {
+    Box::pin(async move {
+        let storage = Storage::new(&ctx).map_err(|e| e.to_string())?;
+        let sites = tokio::task::spawn_blocking(move || {
+            let sites = storage.sites();
+            sites.into_iter().map(|site| documents(&storage, &site)).collect::<Vec<_>>()
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+        for docs in sites {
+            for doc in docs {
+                sink.send(doc).await.map_err(|e| e.to_string())?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The scope of a site's documents: its entity ref.
+fn scope(site: &StoredSite) -> String {
+    format!("{}:{}/{}", site.kind, site.namespace, site.name).to_lowercase()
+}
+
+/// A site's documents; none when its search index is missing or unreadable.
+fn documents(storage: &Storage, site: &StoredSite) -> Vec<SearchDocument> {
+    let Some(index) = storage.json::<SearchIndex>(&site.dir, "search/search_index.json") else {
+        return Vec::new();
+    };
+    site_documents(site, index)
+}
+
+fn site_documents(site: &StoredSite, index: SearchIndex) -> Vec<SearchDocument> {
+    let base = format!("/docs/{}/{}/{}/", site.namespace, site.kind, site.name);
+    let scope = scope(site);
+    let kind = kind_name(&site.kind);
+    // Page titles by page URL, for sections' heading paths.
+    let pages: HashMap<&str, &str> = index
+        .docs
+        .iter()
+        .filter(|e| !e.location.contains('#'))
+        .map(|e| (e.location.as_str(), e.title.as_str()))
+        .collect();
+    index
+        .docs
+        .iter()
+        .filter(|e| !e.location.starts_with("http") && !e.location.starts_with('/'))
+        .map(|entry| {
+            let page = entry.location.split('#').next().unwrap_or_default();
+            let page_title = pages.get(page).copied().unwrap_or_default();
+            let mut heading_path = vec![site.metadata.site_name.clone()];
+            if entry.location.contains('#') && !page_title.is_empty() {
+                heading_path.push(page_title.to_owned());
+            }
+            heading_path.push(entry.title.clone());
+            SearchDocument::new(
+                format!("{scope}/{}", entry.location),
+                &entry.title,
+                &entry.text,
+                format!("{base}{}", entry.location),
+            )
+            .scope(&scope)
+            .facet("kind", &kind)
+            .facet("namespace", &site.namespace)
+            .field("kind", kind.as_str())
+            .field("namespace", site.namespace.as_str())
+            .field("name", site.name.as_str())
+            .field("path", entry.location.as_str())
+            .field("entityTitle", site.metadata.site_name.as_str())
+            .field("headingPath", heading_path)
+            .field("authorization", serde_json::json!({ "resourceRef": scope }))
+        })
+        .collect()
+}
+
+/// The kind as the catalog spells it, from the lower-cased storage path.
+fn kind_name(kind: &str) -> String {
+    match kind.to_ascii_lowercase().as_str() {
+        "api" => "API".into(),
+        other => {
+            let mut chars = other.chars();
+            chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+        }
+    }
+}
+
+/// Re-indexes sites whose metadata changed and removes sites that went,
+/// every few seconds, for the life of the server. The first look only
+/// records what is there: the full rebuild at start-up indexes it.
+pub(crate) async fn watch(storage: Storage, search: SearchHandle) {
+    let mut known: HashMap<String, (String, u64)> = HashMap::new();
+    let mut first = true;
+    loop {
+        let s = storage.clone();
+        let sites = tokio::task::spawn_blocking(move || s.sites()).await.unwrap_or_default();
+        let mut seen = HashMap::new();
+        for site in sites {
+            let key = scope(&site);
+            let stamp = (site.metadata.etag.clone(), site.metadata.build_timestamp);
+            if !first && known.get(&key) != Some(&stamp) {
+                let s = storage.clone();
+                let docs = tokio::task::spawn_blocking(move || documents(&s, &site))
+                    .await
+                    .unwrap_or_default();
+                tracing::info!(site = %key, documents = docs.len(), "search: docs site re-indexed");
+                search.replace_scope(DOC_TYPE, &key, docs);
+            }
+            seen.insert(key, stamp);
+        }
+        for gone in known.keys().filter(|k| !seen.contains_key(*k)) {
+            search.replace_scope(DOC_TYPE, gone, Vec::new());
+        }
+        known = seen;
+        first = false;
+        tokio::time::sleep(WATCH_EVERY).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use expect_test::expect;
+
+    #[test]
+    fn each_page_and_section_is_a_document_with_its_heading_path() {
+        let metadata: portico_techdocs::output::Metadata =
+            serde_json::from_value(serde_json::json!({
+                "site_name": "Payments", "etag": "e1", "build_timestamp": 1, "files": []
+            }))
+            .expect("metadata");
+        let site = StoredSite {
+            namespace: "default".into(),
+            kind: "api".into(),
+            name: "pay".into(),
+            dir: std::path::PathBuf::new(),
+            metadata,
+        };
+        let index: SearchIndex = serde_json::from_value(serde_json::json!({ "docs": [
+            { "location": "", "title": "Home", "text": "Welcome." },
+            { "location": "ops/", "title": "Operations", "text": "" },
+            { "location": "ops/#restart", "title": "Restart", "text": "Drain first." },
+            { "location": "https://elsewhere.example/", "title": "Out", "text": "" },
+        ]}))
+        .expect("index");
+        let docs: Vec<String> = site_documents(&site, index)
+            .into_iter()
+            .map(|d| {
+                format!(
+                    "{} | {} | {} | {} | {:?} | {}",
+                    d.id, d.title, d.location, d.text, d.facets, d.fields["headingPath"]
+                )
+            })
+            .collect();
+        expect![[r#"
+            [
+                "api:default/pay/ | Home | /docs/default/api/pay/ | Welcome. | [(\"kind\", \"API\"), (\"namespace\", \"default\")] | [\"Payments\",\"Home\"]",
+                "api:default/pay/ops/ | Operations | /docs/default/api/pay/ops/ |  | [(\"kind\", \"API\"), (\"namespace\", \"default\")] | [\"Payments\",\"Operations\"]",
+                "api:default/pay/ops/#restart | Restart | /docs/default/api/pay/ops/#restart | Drain first. | [(\"kind\", \"API\"), (\"namespace\", \"default\")] | [\"Payments\",\"Operations\",\"Restart\"]",
+            ]
+        "#]]
+        .assert_debug_eq(&docs);
+    }
+}
