@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use portico_plugin_api::Icon;
 use portico_ui::prelude::*;
 
-/// Home first, then every plugin's nav items in registry order, then the gallery and settings.
+/// The quick search first (Backstage's sidebar search), then Home, then every plugin's nav items in registry order, then the gallery and settings.
 #[component]
 pub(crate) fn AppSidebar() -> impl IntoView {
     let site = use_context::<SiteInfo>().unwrap_or_default();
@@ -29,6 +29,7 @@ pub(crate) fn AppSidebar() -> impl IntoView {
                 <SidebarItem href="/settings" label="Settings" icon=Icon::Settings.as_str()/>
             }.into_any())
         >
+            <plugin_search::modal::SearchModal/>
             <SidebarItem href="/" label="Home" icon=Icon::Home.as_str() exact=true/>
             {plugin_items}
         </Sidebar>

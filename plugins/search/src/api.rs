@@ -35,6 +35,46 @@ pub struct Run {
     pub mark: bool,
 }
 
+/// Splits highlighted text into runs at the result's tags.
+pub fn runs(text: &str, pre: &str, post: &str) -> Vec<Run> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(pre).filter(|_| !pre.is_empty()) {
+        if start > 0 {
+            out.push(Run { text: rest[..start].to_owned(), mark: false });
+        }
+        let after = &rest[start + pre.len()..];
+        let end = after.find(post).unwrap_or(after.len());
+        out.push(Run { text: after[..end].to_owned(), mark: true });
+        rest = after.get(end + post.len()..).unwrap_or_default();
+    }
+    if !rest.is_empty() {
+        out.push(Run { text: rest.to_owned(), mark: false });
+    }
+    out
+}
+
+/// The label of a document type.
+pub fn type_label(doc_type: &str) -> String {
+    match doc_type {
+        "software-catalog" => "Software Catalog".into(),
+        "techdocs" => "Documentation".into(),
+        other => other.to_owned(),
+    }
+}
+
+/// A result's link: portal paths and http(s) URLs only, so a document cannot
+/// put a `javascript:` URL on the page.
+pub fn safe_location(location: &str) -> String {
+    let l = location.trim();
+    let portal_path = l.starts_with('/') && !l.starts_with("//");
+    if portal_path || l.starts_with("https://") || l.starts_with("http://") {
+        l.to_owned()
+    } else {
+        "/search".to_owned()
+    }
+}
+
 /// One result as the page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hit {

@@ -10,6 +10,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 mod config;
+pub mod modal;
 mod routes;
 #[cfg(feature = "ssr")]
 mod server;
@@ -17,13 +18,13 @@ mod ui;
 
 #[cfg(feature = "ssr")]
 pub use config::Config;
-use portico_plugin_api::{Icon, NavItem, Plugin};
+use portico_plugin_api::Plugin;
 
 /// The search plugin, as registered in the app's plugin list.
 pub const PLUGIN: Plugin = {
-    let plugin = Plugin::new("search", "Search")
-        .nav(&[NavItem::new("/search", "Search", Icon::Search)])
-        .routes(routes::routes);
+    // No nav item: the app puts the quick-search entry (`modal::SearchModal`,
+    // a link to `/search` without JavaScript) at the top of the sidebar.
+    let plugin = Plugin::new("search", "Search").routes(routes::routes);
     #[cfg(feature = "ssr")]
     let plugin = plugin.backend(server::BACKEND);
     plugin

@@ -266,7 +266,7 @@ pub(crate) async fn page(
                 hit.document.get(k).and_then(Value::as_str).unwrap_or_default().to_owned()
             };
             let shown = |name: &str| match hit.highlight.get(name) {
-                Some(h) => runs(h, &results.pre_tag, &results.post_tag),
+                Some(h) => crate::api::runs(h, &results.pre_tag, &results.post_tag),
                 None => {
                     let mut text = field(name);
                     if name == "text" && text.chars().count() > 240 {
@@ -292,10 +292,10 @@ pub(crate) async fn page(
                 meta.push(lifecycle);
             }
             Hit {
-                type_label: type_label(&hit.doc_type),
+                type_label: crate::api::type_label(&hit.doc_type),
                 title: shown("title"),
                 snippet: shown("text"),
-                location: safe_location(&field("location")),
+                location: crate::api::safe_location(&field("location")),
                 meta,
             }
         })
@@ -317,48 +317,6 @@ pub(crate) async fn page(
         page,
         notice,
     })
-}
-
-/// The label of a document type.
-pub(crate) fn type_label(doc_type: &str) -> String {
-    match doc_type {
-        "software-catalog" => "Software Catalog".into(),
-        "techdocs" => "Documentation".into(),
-        other => other.to_owned(),
-    }
-}
-
-/// A result's link: portal paths and http(s) URLs only, so a document cannot
-/// put a `javascript:` URL on the page.
-fn safe_location(location: &str) -> String {
-    let l = location.trim();
-    if (l.starts_with('/') && !l.starts_with("//"))
-        || l.starts_with("https://")
-        || l.starts_with("http://")
-    {
-        l.to_owned()
-    } else {
-        "/search".to_owned()
-    }
-}
-
-/// Splits highlighted text into runs at the tags.
-pub(crate) fn runs(text: &str, pre: &str, post: &str) -> Vec<crate::api::Run> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find(pre) {
-        if start > 0 {
-            out.push(crate::api::Run { text: rest[..start].to_owned(), mark: false });
-        }
-        let after = &rest[start + pre.len()..];
-        let end = after.find(post).unwrap_or(after.len());
-        out.push(crate::api::Run { text: after[..end].to_owned(), mark: true });
-        rest = after.get(end + post.len()..).unwrap_or_default();
-    }
-    if !rest.is_empty() {
-        out.push(crate::api::Run { text: rest.to_owned(), mark: false });
-    }
-    out
 }
 
 #[cfg(test)]
