@@ -29,7 +29,7 @@ pub(crate) fn AppSidebar() -> impl IntoView {
                 <SidebarItem href="/settings" label="Settings" icon=Icon::Settings.as_str()/>
             }.into_any())
         >
-            <plugin_search::modal::SearchModal/>
+            <li class="pt-sidebar__item"><plugin_search::modal::SearchModal/></li>
             <SidebarItem href="/" label="Home" icon=Icon::Home.as_str() exact=true/>
             {plugin_items}
         </Sidebar>

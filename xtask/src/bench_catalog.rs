@@ -113,8 +113,8 @@ pub(crate) fn generate(dir: &Path, n: usize) -> anyhow::Result<usize> {
     Ok(docs.len())
 }
 
-struct Server {
-    child: Child,
+pub(crate) struct Server {
+    pub(crate) child: Child,
 }
 
 impl Drop for Server {
@@ -125,7 +125,7 @@ impl Drop for Server {
 }
 
 impl Server {
-    fn status_kb(&self, key: &str) -> f64 {
+    pub(crate) fn status_kb(&self, key: &str) -> f64 {
         std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .ok()
             .and_then(|s| {
@@ -138,7 +138,7 @@ impl Server {
     }
 }
 
-fn get(port: u16, path: &str) -> anyhow::Result<(u16, Vec<u8>)> {
+pub(crate) fn get(port: u16, path: &str) -> anyhow::Result<(u16, Vec<u8>)> {
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
     s.set_nodelay(true)?;
     write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")?;

@@ -5,6 +5,7 @@
 
 mod bench;
 mod bench_catalog;
+mod bench_search;
 mod bench_techdocs;
 mod build;
 mod new_plugin;
@@ -32,6 +33,9 @@ cargo xtask <command>
   bench catalog [--entities N]
                      generate a synthetic catalog (default 100000 entities) and measure ingestion,
                      peak RSS and API/page latency on SQLite and PostgreSQL
+  bench search [--entities 100000] [--copies 28]
+                     the synthetic catalog plus the docs corpus published N times: full index
+                     rebuild, index size, change-to-searchable time, query p50/p99 over HTTP
   bench techdocs [--copies 1,10,50] [--runs 5] [--mkdocs-max 1] [--no-mkdocs]
                      build Backstage's docs (../shared/corpora/backstage) and copies of it with
                      `portico techdocs build` and with MkDocs + techdocs-core (a pinned virtualenv)
@@ -64,6 +68,9 @@ fn main() -> ExitCode {
         },
         Some("bench") if args.get(1).map(String::as_str) == Some("catalog") => {
             entities(&args).and_then(bench_catalog::run)
+        }
+        Some("bench") if args.get(1).map(String::as_str) == Some("search") => {
+            bench_search::run(&args[2..])
         }
         Some("bench") if args.get(1).map(String::as_str) == Some("techdocs") => {
             bench_techdocs::run(&args[2..])

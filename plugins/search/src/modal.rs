@@ -48,7 +48,7 @@ fn form_encode(s: &str) -> String {
     out
 }
 
-/// The sidebar entry and the dialog it opens.
+/// The sidebar entry and the dialog it opens (the caller puts it in a list item).
 #[island]
 pub fn SearchModal() -> impl IntoView {
     let dialog = NodeRef::<html::Dialog>::new();
@@ -175,7 +175,6 @@ pub fn SearchModal() -> impl IntoView {
     };
 
     view! {
-        <li class="pt-sidebar__item">
             <a
                 class="pt-sidebar__link pt-search-modal__trigger"
                 href="/search"
@@ -249,7 +248,6 @@ pub fn SearchModal() -> impl IntoView {
                     <a class="pt-link" href=move || results_href(&term.get())>"View all results"</a>
                 </p>
             </dialog>
-        </li>
     }
 }
 

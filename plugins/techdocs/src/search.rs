@@ -20,7 +20,7 @@ pub(crate) const DOC_TYPE: &str = "techdocs";
 pub(crate) const COLLATOR: Collator = Collator::new(DOC_TYPE, collate);
 
 /// How often storage is checked for published or removed sites.
-const WATCH_EVERY: Duration = Duration::from_secs(3);
+const WATCH_EVERY: Duration = Duration::from_secs(1);
 
 /// `search/search_index.json` (MkDocs' search plugin format).
 #[derive(Debug, Deserialize)]
