@@ -222,6 +222,10 @@ pub trait SearchService: Send + Sync + std::fmt::Debug + 'static {
     fn replace_scope(&self, doc_type: &str, scope: &str, docs: Vec<SearchDocument>);
     /// Runs a query.
     fn query(&self, query: &SearchQuery) -> Result<SearchResults, SearchError>;
+    /// One searchable document of a type, by id, as results return it (a
+    /// docs page takes its entity's owner and lifecycle from the entity's
+    /// document this way, without depending on the catalog plugin).
+    fn document(&self, doc_type: &str, id: &str) -> Option<Map<String, Value>>;
     /// Starts a full rebuild from every collator (returns at once).
     fn rebuild(&self);
     /// Number of documents searchable now, and whether a rebuild is running.
@@ -273,6 +277,9 @@ impl SearchService for Disabled {
     fn replace_scope(&self, _: &str, _: &str, _: Vec<SearchDocument>) {}
     fn query(&self, _: &SearchQuery) -> Result<SearchResults, SearchError> {
         Err(SearchError::Engine("search is not enabled in this process".into()))
+    }
+    fn document(&self, _: &str, _: &str) -> Option<Map<String, Value>> {
+        None
     }
     fn rebuild(&self) {}
     fn status(&self) -> SearchStatus {

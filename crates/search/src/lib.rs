@@ -365,6 +365,24 @@ impl SearchService for Engine {
         self.run(query)
     }
 
+    fn document(&self, doc_type: &str, id: &str) -> Option<serde_json::Map<String, Value>> {
+        let f = &self.0.fields;
+        let searcher = self.0.reader.searcher();
+        let uid = tantivy::Term::from_field_text(f.uid, &schema::key(doc_type, id));
+        let query = tantivy::query::TermQuery::new(uid, tantivy::schema::IndexRecordOption::Basic);
+        let top = TopDocs::with_limit(1).order_by_score();
+        let (_, address) = searcher.search(&query, &top).ok()?.into_iter().next()?;
+        let doc: TantivyDocument = searcher.doc(address).ok()?;
+        let bytes = doc.get_first(f.stored).and_then(|v| v.as_bytes())?;
+        match serde_json::from_slice::<Value>(bytes).ok()? {
+            Value::Object(mut stored) => match stored.remove("document") {
+                Some(Value::Object(document)) => Some(document),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     fn rebuild(&self) {
         let engine = self.clone();
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {

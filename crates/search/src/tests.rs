@@ -153,6 +153,16 @@ async fn a_name_or_title_match_ranks_above_a_body_match() {
 }
 
 #[tokio::test]
+async fn a_document_is_found_by_type_and_id() {
+    let (engine, _dir) = engine().await;
+    let doc = engine.document("software-catalog", "component:default/inventory").expect("found");
+    assert_eq!(doc["owner"], "group:default/team-shop");
+    assert_eq!(doc["location"], "/catalog/default/component/inventory");
+    assert!(engine.document("techdocs", "component:default/inventory").is_none());
+    assert!(engine.document("software-catalog", "component:default/nothing").is_none());
+}
+
+#[tokio::test]
 async fn prefixes_and_typos_find_documents() {
     let (engine, _dir) = engine().await;
     check(

@@ -42,9 +42,10 @@ struct Entry {
 fn collate(ctx: PluginContext, sink: DocumentSink) -> CollateFuture {
     Box::pin(async move {
         let storage = Storage::new(&ctx).map_err(|e| e.to_string())?;
+        let search = ctx.search.clone();
         let sites = tokio::task::spawn_blocking(move || {
             let sites = storage.sites();
-            sites.into_iter().map(|site| documents(&storage, &site)).collect::<Vec<_>>()
+            sites.into_iter().map(|site| documents(&storage, &site, &search)).collect::<Vec<_>>()
         })
         .await
         .map_err(|e| e.to_string())?;
@@ -63,14 +64,30 @@ fn scope(site: &StoredSite) -> String {
 }
 
 /// A site's documents; none when its search index is missing or unreadable.
-fn documents(storage: &Storage, site: &StoredSite) -> Vec<SearchDocument> {
+/// The entity's owner, lifecycle, type and title come from its catalog
+/// document in the index, when it is there.
+fn documents(storage: &Storage, site: &StoredSite, search: &SearchHandle) -> Vec<SearchDocument> {
     let Some(index) = storage.json::<SearchIndex>(&site.dir, "search/search_index.json") else {
         return Vec::new();
     };
-    site_documents(site, index)
+    let entity = search.document("software-catalog", &scope(site)).unwrap_or_default();
+    site_documents(site, index, &entity)
 }
 
-fn site_documents(site: &StoredSite, index: SearchIndex) -> Vec<SearchDocument> {
+fn site_documents(
+    site: &StoredSite,
+    index: SearchIndex,
+    entity: &serde_json::Map<String, serde_json::Value>,
+) -> Vec<SearchDocument> {
+    let from_entity =
+        |key: &str| entity.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    let (owner, lifecycle, component_type) =
+        (from_entity("owner"), from_entity("lifecycle"), from_entity("type"));
+    let owner_ref = from_entity("ownerRef");
+    let entity_title = match from_entity("title") {
+        t if t.is_empty() => site.metadata.site_name.clone(),
+        t => t,
+    };
     let base = format!("/docs/{}/{}/{}/", site.namespace, site.kind, site.name);
     let scope = scope(site);
     let kind = kind_name(&site.kind);
@@ -102,11 +119,17 @@ fn site_documents(site: &StoredSite, index: SearchIndex) -> Vec<SearchDocument> 
             .scope(&scope)
             .facet("kind", &kind)
             .facet("namespace", &site.namespace)
+            .facet("owner", &owner_ref)
+            .facet("lifecycle", &lifecycle)
             .field("kind", kind.as_str())
             .field("namespace", site.namespace.as_str())
             .field("name", site.name.as_str())
             .field("path", entry.location.as_str())
-            .field("entityTitle", site.metadata.site_name.as_str())
+            .field("entityTitle", entity_title.as_str())
+            .field("siteName", site.metadata.site_name.as_str())
+            .field("owner", owner.as_str())
+            .field("lifecycle", lifecycle.as_str())
+            .field("componentType", component_type.as_str())
             .field("headingPath", heading_path)
             .field("authorization", serde_json::json!({ "resourceRef": scope }))
         })
@@ -125,10 +148,16 @@ fn kind_name(kind: &str) -> String {
 }
 
 /// Re-indexes sites whose metadata changed and removes sites that went,
-/// every few seconds, for the life of the server. The first look only
-/// records what is there: the full rebuild at start-up indexes it.
+/// every second, for the life of the server. The first look only records
+/// what is there (the full rebuild at start-up indexes it). A site indexed
+/// before its entity reached the index (at start-up the catalog is still
+/// being read) is indexed again once the entity is there, to take its owner.
 pub(crate) async fn watch(storage: Storage, search: SearchHandle) {
-    let mut known: HashMap<String, (String, u64)> = HashMap::new();
+    struct Seen {
+        stamp: (String, u64),
+        has_entity: bool,
+    }
+    let mut known: HashMap<String, Seen> = HashMap::new();
     let mut first = true;
     loop {
         let s = storage.clone();
@@ -137,15 +166,19 @@ pub(crate) async fn watch(storage: Storage, search: SearchHandle) {
         for site in sites {
             let key = scope(&site);
             let stamp = (site.metadata.etag.clone(), site.metadata.build_timestamp);
-            if !first && known.get(&key) != Some(&stamp) {
-                let s = storage.clone();
-                let docs = tokio::task::spawn_blocking(move || documents(&s, &site))
+            let before = known.get(&key);
+            let changed = !first && before.is_none_or(|b| b.stamp != stamp);
+            let had_entity = before.is_some_and(|b| b.has_entity);
+            let has_entity = had_entity || search.document("software-catalog", &key).is_some();
+            if changed || (has_entity && !had_entity) {
+                let (s, handle) = (storage.clone(), search.clone());
+                let docs = tokio::task::spawn_blocking(move || documents(&s, &site, &handle))
                     .await
                     .unwrap_or_default();
                 tracing::info!(site = %key, documents = docs.len(), "search: docs site re-indexed");
                 search.replace_scope(DOC_TYPE, &key, docs);
             }
-            seen.insert(key, stamp);
+            seen.insert(key, Seen { stamp, has_entity });
         }
         for gone in known.keys().filter(|k| !seen.contains_key(*k)) {
             search.replace_scope(DOC_TYPE, gone, Vec::new());
@@ -182,7 +215,9 @@ mod tests {
             { "location": "https://elsewhere.example/", "title": "Out", "text": "" },
         ]}))
         .expect("index");
-        let docs: Vec<String> = site_documents(&site, index)
+        let entity = serde_json::json!({ "owner": "team-a", "ownerRef": "group:default/team-a", "lifecycle": "production", "title": "Payments API" });
+        let entity = entity.as_object().cloned().unwrap_or_default();
+        let docs: Vec<String> = site_documents(&site, index, &entity)
             .into_iter()
             .map(|d| {
                 format!(
@@ -193,9 +228,9 @@ mod tests {
             .collect();
         expect![[r#"
             [
-                "api:default/pay/ | Home | /docs/default/api/pay/ | Welcome. | [(\"kind\", \"API\"), (\"namespace\", \"default\")] | [\"Payments\",\"Home\"]",
-                "api:default/pay/ops/ | Operations | /docs/default/api/pay/ops/ |  | [(\"kind\", \"API\"), (\"namespace\", \"default\")] | [\"Payments\",\"Operations\"]",
-                "api:default/pay/ops/#restart | Restart | /docs/default/api/pay/ops/#restart | Drain first. | [(\"kind\", \"API\"), (\"namespace\", \"default\")] | [\"Payments\",\"Operations\",\"Restart\"]",
+                "api:default/pay/ | Home | /docs/default/api/pay/ | Welcome. | [(\"kind\", \"API\"), (\"namespace\", \"default\"), (\"owner\", \"group:default/team-a\"), (\"lifecycle\", \"production\")] | [\"Payments\",\"Home\"]",
+                "api:default/pay/ops/ | Operations | /docs/default/api/pay/ops/ |  | [(\"kind\", \"API\"), (\"namespace\", \"default\"), (\"owner\", \"group:default/team-a\"), (\"lifecycle\", \"production\")] | [\"Payments\",\"Operations\"]",
+                "api:default/pay/ops/#restart | Restart | /docs/default/api/pay/ops/#restart | Drain first. | [(\"kind\", \"API\"), (\"namespace\", \"default\"), (\"owner\", \"group:default/team-a\"), (\"lifecycle\", \"production\")] | [\"Payments\",\"Operations\",\"Restart\"]",
             ]
         "#]]
         .assert_debug_eq(&docs);

@@ -40,6 +40,19 @@ spec:
   owner: team-payments
 "#;
 
+/// The entity the published demo site documents.
+const DEMO: &str = r#"---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: demo
+  title: Demo service
+spec:
+  type: service
+  lifecycle: experimental
+  owner: team-payments
+"#;
+
 const LEDGER: &str = r#"---
 apiVersion: backstage.io/v1alpha1
 kind: Component
@@ -91,7 +104,7 @@ async fn catalog_and_docs_are_searchable_and_follow_changes(backend: Backend) {
     let docs = crate::techdocs::published();
     let dir = tempfile::tempdir().expect("dir");
     let catalog = dir.path().join("catalog.yaml");
-    std::fs::write(&catalog, CATALOG).expect("write");
+    std::fs::write(&catalog, format!("{CATALOG}{DEMO}")).expect("write");
     let Some(app) = TestApp::new(backend, &config(&catalog, &docs.path().join("publish"))).await
     else {
         return;
@@ -119,13 +132,23 @@ async fn catalog_and_docs_are_searchable_and_follow_changes(backend: Backend) {
     );
     assert!(found["numberOfResults"].as_u64().is_some_and(|n| n >= 3), "{found}");
 
-    // Docs sections from the published site's search index.
-    let docs_hits = wait_search(&app, "term=gap&types%5B0%5D=techdocs", |l| !l.is_empty()).await;
+    // Docs sections from the published site's search index, with their
+    // entity's owner (filterable like an entity's).
+    let docs_hits = wait_search(
+        &app,
+        "term=gap&types%5B0%5D=techdocs&filters%5Bowner%5D=group:default/team-payments",
+        |l| !l.is_empty(),
+    )
+    .await;
     assert!(
         locations(&docs_hits).iter().all(|l| l.starts_with("/docs/default/component/demo/")),
         "{docs_hits}"
     );
-    assert_eq!(docs_hits["results"][0]["document"]["entityTitle"], "Demo docs");
+    let section = &docs_hits["results"][0]["document"];
+    assert_eq!(section["entityTitle"], "Demo service", "{section}");
+    assert_eq!(section["siteName"], "Demo docs");
+    assert_eq!(section["owner"], "team-payments");
+    assert_eq!(section["lifecycle"], "experimental");
 
     // Filters (case-insensitive; values of one field are alternatives).
     let filtered = json_of(&app.get("/api/search/query?term=payments&filters%5Bkind%5D=component&filters%5Blifecycle%5D%5B0%5D=experimental&filters%5Blifecycle%5D%5B1%5D=deprecated").await);
@@ -150,7 +173,7 @@ async fn catalog_and_docs_are_searchable_and_follow_changes(backend: Backend) {
     assert_eq!(seen.len(), 3, "{seen:?}");
 
     // A new entity is searchable after a refresh, without a rebuild.
-    std::fs::write(&catalog, format!("{CATALOG}{LEDGER}")).expect("write");
+    std::fs::write(&catalog, format!("{CATALOG}{DEMO}{LEDGER}")).expect("write");
     let refreshed = app
         .send(
             "POST",

@@ -125,7 +125,7 @@ pub(crate) fn document(entity: &Value) -> Option<SearchDocument> {
         .keyword(display)
         .facet("kind", &kind)
         .facet("type", &entity_type)
-        .facet("owner", owner_ref)
+        .facet("owner", &owner_ref)
         .facet("lifecycle", &lifecycle)
         .facet("namespace", &namespace)
         .facet("system", spec_text("system"))
@@ -136,6 +136,7 @@ pub(crate) fn document(entity: &Value) -> Option<SearchDocument> {
         .field("componentType", component_type.as_str())
         .field("lifecycle", lifecycle.as_str())
         .field("owner", owner.as_str())
+        .field("ownerRef", owner_ref.as_str())
         .field("authorization", json!({ "resourceRef": entity_ref }));
     if title != name {
         doc = doc.keyword(title);
