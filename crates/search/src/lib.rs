@@ -304,12 +304,17 @@ fn top(
     q: &SearchQuery,
 ) -> tantivy::Result<Top> {
     let page = TopDocs::with_limit(q.limit.max(1)).and_offset(q.offset);
+    // Facets cost a visit of every match: counted only when asked for.
+    let facets = (!q.facets.is_empty()).then_some(FacetCounter);
     if unranked {
         let by_title = page.order_by_string_fast_field("sort", tantivy::Order::Asc);
-        let (hits, total, counts) = searcher.search(query, &(by_title, Count, FacetCounter))?;
-        Ok((hits.into_iter().map(|(_, a)| (1.0, a)).collect(), total, counts))
+        let (hits, total, counts) = searcher.search(query, &(by_title, Count, facets))?;
+        let hits = hits.into_iter().map(|(_, a)| (1.0, a)).collect();
+        Ok((hits, total, counts.unwrap_or_default()))
     } else {
-        searcher.search(query, &(page.order_by_score(), Count, FacetCounter))
+        let (hits, total, counts) =
+            searcher.search(query, &(page.order_by_score(), Count, facets))?;
+        Ok((hits, total, counts.unwrap_or_default()))
     }
 }
 

@@ -42,14 +42,15 @@ struct Entry {
 fn collate(ctx: PluginContext, sink: DocumentSink) -> CollateFuture {
     Box::pin(async move {
         let storage = Storage::new(&ctx).map_err(|e| e.to_string())?;
-        let search = ctx.search.clone();
-        let sites = tokio::task::spawn_blocking(move || {
-            let sites = storage.sites();
-            sites.into_iter().map(|site| documents(&storage, &site, &search)).collect::<Vec<_>>()
-        })
-        .await
-        .map_err(|e| e.to_string())?;
-        for docs in sites {
+        let s = storage.clone();
+        let sites =
+            tokio::task::spawn_blocking(move || s.sites()).await.map_err(|e| e.to_string())?;
+        // One site in memory at a time: a thousand sites' sections would not fit.
+        for site in sites {
+            let (s, search) = (storage.clone(), ctx.search.clone());
+            let docs = tokio::task::spawn_blocking(move || documents(&s, &site, &search))
+                .await
+                .map_err(|e| e.to_string())?;
             for doc in docs {
                 sink.send(doc).await.map_err(|e| e.to_string())?;
             }
