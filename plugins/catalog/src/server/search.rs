@@ -182,9 +182,9 @@ mod tests {
                 title Payments
                 text Takes money.
                 location /catalog/default/component/payments
-                keywords ["payments", "", "Payments", "java"]
+                keywords ["payments", "Payments", "java"]
                 facets [("kind", "Component"), ("type", "service"), ("owner", "group:default/team-a"), ("lifecycle", "production"), ("namespace", "default"), ("system", "shop"), ("tags", "java")]
-                fields {"authorization":{"resourceRef":"component:default/payments"},"componentType":"service","kind":"Component","lifecycle":"production","name":"payments","namespace":"default","owner":"group:default/team-a","type":"service"}
+                fields {"authorization":{"resourceRef":"component:default/payments"},"componentType":"service","kind":"Component","lifecycle":"production","name":"payments","namespace":"default","owner":"group:default/team-a","ownerRef":"group:default/team-a","type":"service"}
             "#]],
         );
         check(
@@ -197,7 +197,7 @@ mod tests {
                 location /catalog/Ops/user/jdoe
                 keywords ["jdoe", "Jane Doe"]
                 facets [("kind", "User"), ("namespace", "Ops")]
-                fields {"authorization":{"resourceRef":"user:ops/jdoe"},"componentType":"other","kind":"User","lifecycle":"","name":"jdoe","namespace":"Ops","owner":"","type":"other"}
+                fields {"authorization":{"resourceRef":"user:ops/jdoe"},"componentType":"other","kind":"User","lifecycle":"","name":"jdoe","namespace":"Ops","owner":"","ownerRef":"","type":"other"}
             "#]],
         );
         check(json!({"kind": "Component", "metadata": {}}), expect!["none\n"]);
