@@ -35,6 +35,15 @@ pub struct Run {
     pub mark: bool,
 }
 
+/// What a query component keeps as is: RFC 3986's unreserved characters.
+const COMPONENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// Percent-encodes a URL query component.
+pub fn encode(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, COMPONENT).to_string()
+}
+
 /// Splits highlighted text into runs at the result's tags.
 pub fn runs(text: &str, pre: &str, post: &str) -> Vec<Run> {
     let mut out = Vec::new();
@@ -112,4 +121,34 @@ pub struct SearchView {
 #[server(prefix = "/api/search/fn", endpoint = "search")]
 pub async fn search(params: SearchParams) -> Result<SearchView, PortalError> {
     crate::server::page(params).await.map_err(Into::into)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_components_are_percent_encoded() {
+        assert_eq!(encode("a b&c=d/é-_.~"), "a%20b%26c%3Dd%2F%C3%A9-_.~");
+        assert_eq!(encode("filters[kind]"), "filters%5Bkind%5D");
+    }
+
+    #[test]
+    fn highlighted_text_splits_into_runs_at_the_tags() {
+        let got: Vec<(String, bool)> = runs("a <t>b</t> c <t>d", "<t>", "</t>")
+            .into_iter()
+            .map(|r| (r.text, r.mark))
+            .collect();
+        let want = [("a ", false), ("b", true), (" c ", false), ("d", true)];
+        assert_eq!(got, want.map(|(t, m)| (t.to_owned(), m)));
+        assert_eq!(runs("plain", "", "").len(), 1);
+    }
+
+    #[test]
+    fn only_portal_paths_and_web_urls_are_result_links() {
+        assert_eq!(safe_location("/catalog/default/component/x"), "/catalog/default/component/x");
+        assert_eq!(safe_location("https://docs.example/x"), "https://docs.example/x");
+        assert_eq!(safe_location("javascript:alert(1)"), "/search");
+        assert_eq!(safe_location("//evil.example/"), "/search");
+    }
 }

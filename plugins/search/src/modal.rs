@@ -31,21 +31,8 @@ struct Option_ {
 
 /// `/search?term=…`.
 fn results_href(term: &str) -> String {
-    let encoded: String = form_encode(term);
+    let encoded = crate::api::encode(term.trim());
     if encoded.is_empty() { "/search".into() } else { format!("/search?term={encoded}") }
-}
-
-fn form_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.trim().bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 /// The sidebar entry and the dialog it opens (the caller puts it in a list item).
@@ -293,7 +280,7 @@ async fn fetch(term: &str) -> Result<(Vec<Option_>, usize), String> {
         return Ok((Vec::new(), 0));
     }
     let term: String = term.chars().take(100).collect();
-    let url = format!("/api/search/query?term={}&pageLimit={SHOWN}", form_encode(&term));
+    let url = format!("/api/search/query?term={}&pageLimit={SHOWN}", crate::api::encode(&term));
     let resp = gloo_net::http::Request::get(&url)
         .send()
         .await

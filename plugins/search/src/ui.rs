@@ -43,23 +43,11 @@ fn href(params: &SearchParams) -> String {
     if params.page > 1 {
         pairs.push(("page".into(), params.page.to_string()));
     }
-    let query: Vec<String> =
-        pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", crate::api::encode(k), crate::api::encode(v)))
+        .collect();
     if query.is_empty() { "/search".into() } else { format!("/search?{}", query.join("&")) }
-}
-
-/// Percent-encodes a query component.
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 /// `/search`.
