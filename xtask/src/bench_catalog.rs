@@ -150,17 +150,9 @@ pub(crate) fn get(port: u16, path: &str) -> anyhow::Result<(u16, Vec<u8>)> {
     Ok((status, buf[split..].to_vec()))
 }
 
-/// One measured query: p50, p99 and requests/s with two client threads.
-fn measure(
-    port: u16,
-    name: &str,
-    paths: &[String],
-    rows: &mut Vec<(String, String)>,
-) -> anyhow::Result<()> {
-    // The very first request (nothing cached yet), then a warm-up that checks every path answers 200.
-    let first = Instant::now();
-    get(port, &paths[0])?;
-    let first = first.elapsed().as_secs_f64() * 1000.0;
+/// Each path's latency in ms, one request at a time, sorted; first a warm-up
+/// that checks the first 20 answer 200.
+pub(crate) fn latencies(port: u16, paths: &[String]) -> anyhow::Result<Vec<f64>> {
     for p in paths.iter().take(20) {
         let (status, body) = get(port, p)?;
         if status != 200 {
@@ -174,7 +166,27 @@ fn measure(
         times.push(start.elapsed().as_secs_f64() * 1000.0);
     }
     times.sort_by(f64::total_cmp);
-    let pct = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+    Ok(times)
+}
+
+/// The `q` quantile (0..=1) of sorted times.
+pub(crate) fn percentile(sorted: &[f64], q: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * q).round() as usize]
+}
+
+/// One measured query: p50, p99 and requests/s with two client threads.
+fn measure(
+    port: u16,
+    name: &str,
+    paths: &[String],
+    rows: &mut Vec<(String, String)>,
+) -> anyhow::Result<()> {
+    // The very first request (nothing cached yet), then the timed ones.
+    let first = Instant::now();
+    get(port, &paths[0])?;
+    let first = first.elapsed().as_secs_f64() * 1000.0;
+    let times = latencies(port, paths)?;
+    let pct = |q: f64| percentile(&times, q);
     // Throughput: two threads, five seconds, cycling through the paths.
     let deadline = Instant::now() + Duration::from_secs(5);
     let seconds = 5.0;

@@ -10,7 +10,7 @@
 //! p50/p99 of one-word, two-word, misspelled and filtered queries through
 //! `/api/search/query` on loopback.
 
-use crate::bench_catalog::{Server, generate, get};
+use crate::bench_catalog::{Server, generate, get, latencies, percentile};
 use crate::util::{release_binary, root};
 use anyhow::{Context, bail};
 use std::io::Write as _;
@@ -215,23 +215,11 @@ fn extra_entity(word: &str) -> String {
     )
 }
 
-/// p50 and p99 of the paths, one at a time, after a warm-up that checks each answers 200.
+/// p50 and p99 of the paths, one at a time, after the warm-up.
 fn latency(port: u16, paths: &[String]) -> anyhow::Result<String> {
-    for p in paths.iter().take(20) {
-        let (code, body) = get(port, p)?;
-        if code != 200 {
-            bail!("{p}: HTTP {code}: {}", String::from_utf8_lossy(&body));
-        }
-    }
-    let mut times = Vec::with_capacity(paths.len());
-    for p in paths {
-        let start = Instant::now();
-        get(port, p)?;
-        times.push(start.elapsed().as_secs_f64() * 1000.0);
-    }
-    times.sort_by(f64::total_cmp);
-    let pct = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
-    Ok(format!("p50 {:.2} ms, p99 {:.2} ms ({} requests)", pct(0.5), pct(0.99), times.len()))
+    let times = latencies(port, paths)?;
+    let (p50, p99) = (percentile(&times, 0.5), percentile(&times, 0.99));
+    Ok(format!("p50 {p50:.2} ms, p99 {p99:.2} ms ({} requests)", times.len()))
 }
 
 fn status(port: u16) -> anyhow::Result<(u64, Option<bool>)> {

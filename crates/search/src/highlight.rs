@@ -6,20 +6,22 @@
 //! the index's analyzer over the text instead and marks every word that the
 //! query's rules (exact, prefix of the last word, typos) accept.
 
-use crate::schema;
+use crate::{query, schema};
 use tantivy::tokenizer::TextAnalyzer;
 
 /// The longest passage shown for a text, in bytes (cut at word ends).
 const PASSAGE: usize = 240;
 
-/// Whether an analyzed word of a document matches analyzed query `words`.
+/// Whether an analyzed word of a document matches analyzed query `words`,
+/// by the query's own rules ([`query::typos_allowed`], the prefix length).
 pub(crate) fn matches(words: &[String], token: &str) -> bool {
     words.iter().enumerate().any(|(i, w)| {
         let last = i + 1 == words.len();
         let len = w.chars().count();
+        let typos = usize::from(query::typos_allowed(len));
         token == w
-            || (last && len >= 2 && token.starts_with(w.as_str()))
-            || (len >= 4 && strsim::osa_distance(w, token) <= if len >= 8 { 2 } else { 1 })
+            || (last && len >= query::PREFIX_MIN_CHARS && token.starts_with(w.as_str()))
+            || (typos > 0 && strsim::osa_distance(w, token) <= typos)
     })
 }
 

@@ -265,7 +265,6 @@ impl Engine {
             values.truncate(100);
             results.facets.insert(field.clone(), values);
         }
-        counts.clear();
 
         for (score, address) in hits {
             let doc: TantivyDocument = searcher.doc(address).map_err(engine)?;

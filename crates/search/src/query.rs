@@ -89,6 +89,20 @@ pub(crate) fn build(
     Box::new(BooleanQuery::new(clauses))
 }
 
+/// The shortest last word matched as a prefix.
+pub(crate) const PREFIX_MIN_CHARS: usize = 2;
+
+/// How many typos a word of `len` characters may have: none below four
+/// characters, one up to seven, two from eight. The highlighter applies the
+/// same rule, so whatever a query finds is also marked.
+pub(crate) fn typos_allowed(len: usize) -> u8 {
+    match len {
+        0..4 => 0,
+        4..8 => 1,
+        _ => 2,
+    }
+}
+
 /// One word in any ranked field: exact, as a prefix (last word), or with typos.
 fn word_query(f: &Fields, word: &str, last: bool) -> Box<dyn Query> {
     let len = word.chars().count();
@@ -98,12 +112,12 @@ fn word_query(f: &Fields, word: &str, last: bool) -> Box<dyn Query> {
         let exact = TermQuery::new(t.clone(), IndexRecordOption::WithFreqs);
         alternatives
             .push((Occur::Should, Box::new(BoostQuery::new(Box::new(exact), weight * 2.0))));
-        if last && len >= 2 {
+        if last && len >= PREFIX_MIN_CHARS {
             let prefix = FuzzyTermQuery::new_prefix(t.clone(), 0, true);
             alternatives.push((Occur::Should, Box::new(BoostQuery::new(Box::new(prefix), weight))));
         }
-        if len >= 4 {
-            let distance = if len >= 8 { 2 } else { 1 };
+        let distance = typos_allowed(len);
+        if distance > 0 {
             let fuzzy = FuzzyTermQuery::new(t, distance, true);
             alternatives
                 .push((Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), weight * 0.5))));

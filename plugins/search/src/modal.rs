@@ -23,7 +23,7 @@ const DEBOUNCE_MS: u64 = 150;
 
 /// One option of the listbox.
 #[derive(Debug, Clone, PartialEq)]
-struct Option_ {
+struct Suggestion {
     title: Vec<Run>,
     detail: String,
     location: String,
@@ -41,7 +41,7 @@ pub fn SearchModal() -> impl IntoView {
     let dialog = NodeRef::<html::Dialog>::new();
     let input = NodeRef::<html::Input>::new();
     let term = RwSignal::new(String::new());
-    let options = RwSignal::new(Vec::<Option_>::new());
+    let options = RwSignal::new(Vec::<Suggestion>::new());
     let active = RwSignal::new(None::<usize>);
     let status = RwSignal::new(String::new());
 
@@ -251,7 +251,7 @@ fn typing_in_a_field(ev: &leptos::ev::KeyboardEvent) -> bool {
 
 /// The first results for `term` and the total.
 #[cfg(feature = "hydrate")]
-async fn fetch(term: &str) -> Result<(Vec<Option_>, usize), String> {
+async fn fetch(term: &str) -> Result<(Vec<Suggestion>, usize), String> {
     #[derive(serde::Deserialize)]
     struct Body {
         #[serde(default)]
@@ -307,7 +307,7 @@ async fn fetch(term: &str) -> Result<(Vec<Option_>, usize), String> {
                 _ => text(&item.document, "kind"),
             };
             let detail = if context.is_empty() { label } else { format!("{label} · {context}") };
-            Option_ {
+            Suggestion {
                 title,
                 detail,
                 location: crate::api::safe_location(&text(&item.document, "location")),

@@ -2,7 +2,7 @@
 //! Backstage's REST API, orphans, conflicts, errors that keep the last good
 //! version, and bad input. Every test runs on SQLite and PostgreSQL.
 
-use crate::support::{Backend, Reply, TestApp, catalog_test};
+use crate::support::{Backend, Reply, TestApp, catalog_test, json_of};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use std::path::Path;
@@ -132,10 +132,6 @@ fn relation_lines(entity: &Value) -> Vec<String> {
             )
         })
         .collect()
-}
-
-fn json_of(reply: &Reply) -> Value {
-    serde_json::from_str(&reply.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", reply.body))
 }
 
 /// Waits until the catalog holds `n` entities.

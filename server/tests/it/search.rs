@@ -3,7 +3,7 @@
 //! followed without a rebuild, bad input, the search page, and a damaged
 //! index on disk. Catalog tests run on SQLite and PostgreSQL.
 
-use crate::support::{Backend, Reply, TestApp, catalog_test, settings_from};
+use crate::support::{Backend, TestApp, catalog_test, json_of, settings_from};
 use axum::http::StatusCode;
 use serde_json::Value;
 use std::path::Path;
@@ -64,10 +64,6 @@ spec:
   lifecycle: production
   owner: team-payments
 "#;
-
-fn json_of(reply: &Reply) -> Value {
-    serde_json::from_str(&reply.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", reply.body))
-}
 
 /// The config for a catalog file and a docs publish folder.
 fn config(catalog: &Path, publish: &Path) -> String {

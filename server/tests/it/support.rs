@@ -29,6 +29,11 @@ pub struct Reply {
     pub body: String,
 }
 
+/// A reply's body as JSON; panics with the body when it is not.
+pub fn json_of(reply: &Reply) -> serde_json::Value {
+    serde_json::from_str(&reply.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", reply.body))
+}
+
 /// A fresh PostgreSQL database for one test, or `None` when no server is configured.
 async fn fresh_pg_database() -> Option<String> {
     let Ok(admin_url) = std::env::var("PORTICO_TEST_PG_URL") else {
