@@ -322,12 +322,7 @@ async fn delete_by_uid(State(engine): State<Engine>, Path(uid): Path<String>) ->
     let Some((entity_ref, _)) = query::by_uid(&engine.db, &uid).await? else {
         return Err(not_found(format!("No entity with uid {uid}")));
     };
-    let mut tx = super::sql::Tx::begin(&engine.db).await?;
-    let mut touched = store::delete_refs(&mut tx, std::slice::from_ref(&entity_ref)).await?;
-    store::stitch(&mut tx, &touched).await?;
-    tx.commit().await?;
-    touched.push(entity_ref);
-    super::search::index_refs(&engine.db, &engine.search, &touched).await;
+    engine.delete_entity(entity_ref).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

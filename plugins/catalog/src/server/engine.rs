@@ -58,6 +58,19 @@ impl Engine {
         }
     }
 
+    /// Deletes one entity (`DELETE /entities/by-uid`) and restitches its
+    /// neighbours. Like every write here, the search index hears of it after
+    /// the commit.
+    pub(crate) async fn delete_entity(&self, entity_ref: String) -> Result<(), sqlx::Error> {
+        let mut tx = super::sql::Tx::begin(&self.db).await?;
+        let mut touched = store::delete_refs(&mut tx, std::slice::from_ref(&entity_ref)).await?;
+        store::stitch(&mut tx, &touched).await?;
+        tx.commit().await?;
+        touched.push(entity_ref);
+        search::index_refs(&self.db, &self.search, &touched).await;
+        Ok(())
+    }
+
     /// Deletes a location and its entities; `false` if there was none.
     pub(crate) async fn delete_location(&self, id: &str) -> Result<bool, sqlx::Error> {
         match store::delete_location(&self.db, id).await? {
