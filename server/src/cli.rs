@@ -59,8 +59,8 @@ pub enum TechdocsCommand {
         /// The built site.
         #[arg(default_value = "site", value_name = "DIR")]
         dir: PathBuf,
-        /// The publisher's folder; default: `techdocs.publisher.local.publishDirectory` from
-        /// the config, else `<backend.dataDir>/plugins/techdocs/static/docs`.
+        /// Publish to this folder. Default: the config's `techdocs.publisher` (a folder,
+        /// or an S3, GCS or Azure bucket), else `<backend.dataDir>/plugins/techdocs/static/docs`.
         #[arg(long, value_name = "DIR")]
         publish_directory: Option<PathBuf>,
     },
@@ -134,25 +134,24 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Techdocs(TechdocsCommand::Publish { entity, dir, publish_directory }) => {
-            let publish_dir = match publish_directory {
-                Some(dir) => cwd.join(dir),
+            use portico_techdocs_storage::{Publisher, Storage};
+            let storage = match publish_directory {
+                Some(dir) => Storage::open(&Publisher::default(), &cwd.join(dir), false)?,
                 None => {
                     let settings = Settings::load(&cli.config, &cwd, &env)?;
-                    let configured =
-                        settings.config.get::<serde_json::Value>("techdocs")?.and_then(|t| {
-                            t.pointer("/publisher/local/publishDirectory")?
-                                .as_str()
-                                .map(PathBuf::from)
-                        });
-                    configured
-                        .map(|d| cwd.join(d))
-                        .unwrap_or_else(|| settings.data_dir().join("plugins/techdocs/static/docs"))
+                    let publisher: Publisher =
+                        settings.config.get_or_default("techdocs.publisher")?;
+                    let case_sensitive: bool = settings
+                        .config
+                        .get_or_default("techdocs.legacyUseCaseSensitiveTripletPaths")?;
+                    let folder = settings.data_dir().join("plugins/techdocs/static/docs");
+                    Storage::open(&publisher, &folder, case_sensitive)?
                 }
             };
             crate::techdocs_cli::publish(
                 &cwd.join(dir),
                 &entity,
-                &publish_dir,
+                &storage,
                 &mut std::io::stdout(),
             )?;
             Ok(())

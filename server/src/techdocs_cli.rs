@@ -7,6 +7,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use portico_techdocs::{BuildOptions, Severity};
+use portico_techdocs_storage::Storage;
 
 /// What a build did.
 #[derive(Debug, Default, Clone, Copy)]
@@ -63,59 +64,36 @@ pub fn build(
 }
 
 /// `portico techdocs publish`: puts a built site where the portal reads it
-/// (the local publisher's folder), under `<namespace>/<kind>/<name>`
-/// lower-cased, replacing the previous site in one step.
+/// (the configured publisher: a folder or a bucket), under
+/// `<namespace>/<kind>/<name>` lower-cased, replacing the previous site.
+/// Returns the site's place, as [`Storage::describe`] and the site path say.
 pub fn publish(
     site: &Path,
     entity: &str,
-    publish_dir: &Path,
+    storage: &Storage,
     out: &mut dyn Write,
-) -> anyhow::Result<std::path::PathBuf> {
-    let dest = match entity.split('/').collect::<Vec<_>>()[..] {
-        [namespace, kind, name] => {
-            portico_techdocs::output::site_dir(publish_dir, [namespace, kind, name], false)
-        }
+) -> anyhow::Result<String> {
+    let target = match entity.split('/').collect::<Vec<_>>()[..] {
+        [namespace, kind, name] => storage.site(namespace, kind, name),
         _ => None,
     };
-    let Some(dest) = dest else {
+    let Some(target) = target else {
         anyhow::bail!(
             "--entity must be `<namespace>/<kind>/<name>` (for example default/Component/payments), not `{entity}`"
         );
     };
-    let metadata = site.join(portico_techdocs::output::METADATA_FILE);
-    let text = std::fs::read(&metadata).map_err(|e| {
-        anyhow::anyhow!(
-            "{} is not a built site: {e} (run `portico techdocs build` first)",
-            metadata.display()
-        )
+    // Storage is async (buckets); the CLI is not. A thread of its own lets
+    // this run from inside a runtime too (the tests call it from one).
+    let copied = std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+                runtime.block_on(storage.publish(&target, site)).map_err(anyhow::Error::from)
+            })
+            .join()
+            .map_err(|_| anyhow::anyhow!("publishing panicked"))?
     })?;
-    serde_json::from_slice::<portico_techdocs::output::Metadata>(&text).map_err(|e| {
-        anyhow::anyhow!("{} is not valid TechDocs metadata: {e}", metadata.display())
-    })?;
-    let copied = portico_techdocs::output::replace_dir(&dest, |staging| copy_tree(site, staging))?;
-    writeln!(out, "published {copied} file(s) to {}", dest.display())?;
-    Ok(dest)
-}
-
-/// Copies regular files and folders; a symlink in a built site is refused (it could point anywhere).
-fn copy_tree(from: &Path, to: &Path) -> std::io::Result<usize> {
-    std::fs::create_dir_all(to)?;
-    let mut count = 0;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let kind = entry.file_type()?;
-        let target = to.join(entry.file_name());
-        if kind.is_symlink() {
-            return Err(std::io::Error::other(format!(
-                "{} is a symlink; a published site holds plain files only",
-                entry.path().display()
-            )));
-        } else if kind.is_dir() {
-            count += copy_tree(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)?;
-            count += 1;
-        }
-    }
-    Ok(count)
+    let place = format!("{}/{}", storage.describe().trim_end_matches('/'), target.path());
+    writeln!(out, "published {copied} file(s) to {place}")?;
+    Ok(place)
 }

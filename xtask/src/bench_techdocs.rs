@@ -96,16 +96,7 @@ fn link_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
 
 /// The virtualenv with MkDocs and techdocs-core (created once).
 fn mkdocs() -> anyhow::Result<PathBuf> {
-    let venv = target_dir().join("bench/mkdocs-venv");
-    let bin = venv.join("bin/mkdocs");
-    let marker = venv.join(".installed");
-    if std::fs::read_to_string(&marker).ok().as_deref() != Some(MKDOCS_PACKAGE) {
-        crate::util::cmd(&root(), "python3", &["-m", "venv", &venv.display().to_string()])?;
-        let pip = venv.join("bin/pip").display().to_string();
-        crate::util::cmd(&root(), &pip, &["install", "--quiet", MKDOCS_PACKAGE])?;
-        std::fs::write(&marker, MKDOCS_PACKAGE)?;
-    }
-    Ok(bin)
+    crate::util::python_tool("mkdocs-venv", MKDOCS_PACKAGE, "mkdocs")
 }
 
 /// Runs a command to completion, polling its peak RSS; returns (seconds, peak MB).

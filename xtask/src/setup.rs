@@ -1,5 +1,5 @@
 //! Installs whatever is missing, and nothing that is already there at the pinned version.
-//! Only crates.io, npm and Debian are used; nothing downloads a prebuilt binary.
+//! Only crates.io, npm, PyPI and Debian are used; nothing downloads a prebuilt binary.
 
 use crate::util::{cmd, is_root, locked_version, output, root};
 use anyhow::bail;
@@ -17,13 +17,22 @@ const APT_PACKAGES: &[(&str, &str)] = &[
     ("git", "/usr/lib/git-core/git-http-backend"),
 ];
 
+/// moto's S3-compatible server, for the S3 publisher's tests.
+const MOTO_PACKAGE: &str = "moto[server]==5.2.5";
+
 pub(crate) fn run() -> anyhow::Result<()> {
     wasm_target()?;
     trunk()?;
     wasm_bindgen()?;
     apt()?;
     npm()?;
+    moto_server()?;
     Ok(())
+}
+
+/// `moto_server` from PyPI, in a virtualenv of its own; its path.
+pub(crate) fn moto_server() -> anyhow::Result<std::path::PathBuf> {
+    crate::util::python_tool("moto-venv", MOTO_PACKAGE, "moto_server")
 }
 
 fn wasm_target() -> anyhow::Result<()> {

@@ -55,11 +55,17 @@ const STEPS: &[Step] = &[
 
 fn unit_and_integration() -> anyhow::Result<()> {
     let pg = TestPostgres::start()?;
+    let moto = crate::setup::moto_server()?;
     cmd_env(
         &root(),
         "cargo",
         &["test", "--workspace", "--exclude", "frontend", "--locked", "--no-fail-fast"],
-        &[("PORTICO_TEST_PG_URL", pg.url.as_str()), ("PORTICO_REQUIRE_PG", "1")],
+        &[
+            ("PORTICO_TEST_PG_URL", pg.url.as_str()),
+            ("PORTICO_REQUIRE_PG", "1"),
+            ("PORTICO_MOTO_SERVER", moto.to_str().unwrap_or_default()),
+            ("PORTICO_REQUIRE_S3", "1"),
+        ],
     )
 }
 

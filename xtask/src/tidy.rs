@@ -12,9 +12,14 @@ fn allowed_internal_deps(package: &str) -> Option<&'static [&'static str]> {
         "portico-techdocs" => &[],
         "portico-plugin-api" => &["portico-catalog-model", "portico-config"],
         "portico-search" => &["portico-plugin-api"],
-        p if p.starts_with("plugin-") => {
-            &["portico-plugin-api", "portico-ui", "portico-catalog-model", "portico-techdocs"]
-        }
+        "portico-techdocs-storage" => &["portico-techdocs"],
+        p if p.starts_with("plugin-") => &[
+            "portico-plugin-api",
+            "portico-ui",
+            "portico-catalog-model",
+            "portico-techdocs",
+            "portico-techdocs-storage",
+        ],
         "app" => &["portico-ui", "portico-plugin-api", "portico-catalog-model", "portico-config"],
         "frontend" => &["app"],
         "server" => &[
@@ -24,6 +29,7 @@ fn allowed_internal_deps(package: &str) -> Option<&'static [&'static str]> {
             "portico-ui",
             "portico-catalog-model",
             "portico-techdocs",
+            "portico-techdocs-storage",
             "portico-search",
         ],
         "xtask" => &[],

@@ -23,6 +23,21 @@ pub(crate) fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
 }
 
+/// A Python command from PyPI, installed once in a virtualenv of its own
+/// under the target folder (again only when `package`, a pinned
+/// requirement, changes). Returns the path of `bin` in it.
+pub(crate) fn python_tool(venv: &str, package: &str, bin: &str) -> anyhow::Result<PathBuf> {
+    let venv = target_dir().join("tools").join(venv);
+    let marker = venv.join(".installed");
+    if std::fs::read_to_string(&marker).ok().as_deref() != Some(package) {
+        cmd(&root(), "python3", &["-m", "venv", &venv.display().to_string()])?;
+        let pip = venv.join("bin/pip").display().to_string();
+        cmd(&root(), &pip, &["install", "--quiet", package])?;
+        std::fs::write(&marker, package)?;
+    }
+    Ok(venv.join("bin").join(bin))
+}
+
 /// The release `portico` binary.
 pub(crate) fn release_binary() -> PathBuf {
     target_dir().join("release").join("portico")

@@ -178,8 +178,11 @@ impl SearchHit {
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchResults {
-    /// How many documents match.
+    /// How many documents match (see `total_at_least`).
     pub total: usize,
+    /// Counting stopped at `total`: at least that many match. Engines stop
+    /// counting a word found in half the index rather than read all of it.
+    pub total_at_least: bool,
     /// This page.
     pub hits: Vec<SearchHit>,
     /// For each requested facet field, its values and counts, largest first.

@@ -21,17 +21,20 @@ use portico_plugin_api::search::{
     SearchResults, SearchService, SearchStatus,
 };
 use portico_plugin_api::server::PluginContext;
-use query::{Combine, FacetCounter};
+use query::{BoundedCount, Combine, FacetCounter};
 use schema::Fields;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{SyncSender, TrySendError};
 use std::sync::{Arc, OnceLock};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::schema::Value as _;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 use writer::{Op, Writer};
+
+/// Matches are counted up to this many; beyond, the total is "at least".
+pub const TOTAL_CAP: usize = 10_000;
 
 /// Documents per queued change during a rebuild.
 const BATCH: usize = 256;
@@ -58,6 +61,8 @@ struct Inner {
     reader: IndexReader,
     fields: Fields,
     ops: SyncSender<Op>,
+    /// The writer thread, joined when the last clone of the engine goes.
+    writer: Option<std::thread::JoinHandle<()>>,
     collators: OnceLock<Vec<(Collator, PluginContext)>>,
     rebuilding: AtomicBool,
     /// Highlight tags, random per process (Backstage does the same), so a
@@ -68,6 +73,20 @@ struct Inner {
 impl std::fmt::Debug for Inner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Engine").field("documents", &self.reader.searcher().num_docs()).finish()
+    }
+}
+
+impl Drop for Inner {
+    /// Closes the queue and waits for the writer to commit what it has and
+    /// finish its merges: dropping the engine leaves a complete index.
+    fn drop(&mut self) {
+        let (closed, _) = std::sync::mpsc::sync_channel(0);
+        drop(std::mem::replace(&mut self.ops, closed));
+        if let Some(writer) = self.writer.take()
+            && writer.join().is_err()
+        {
+            tracing::error!("search: the writer thread panicked");
+        }
     }
 }
 
@@ -104,7 +123,7 @@ impl Engine {
             .map_err(engine_err)?;
         let (ops, rx) = std::sync::mpsc::sync_channel(64);
         let state = Writer::new(writer, reader.clone(), fields);
-        std::thread::Builder::new()
+        let writer = std::thread::Builder::new()
             .name("search-writer".into())
             .spawn(move || state.run(rx))
             .map_err(folder)?;
@@ -113,6 +132,7 @@ impl Engine {
             reader,
             fields,
             ops,
+            writer: Some(writer),
             collators: OnceLock::new(),
             rebuilding: AtomicBool::new(false),
             tags: (format!("<{tag}>"), format!("</{tag}>")),
@@ -228,18 +248,23 @@ impl Engine {
         let searcher = self.0.reader.searcher();
         let engine = |e: tantivy::TantivyError| SearchError::Engine(e.to_string());
         let mut combine = Combine::All;
-        let (mut hits, mut total, mut counts) =
-            top(&searcher, &*query::build(f, &words, combine, q, None), words.is_empty(), q)
-                .map_err(engine)?;
+        let (mut hits, mut total, mut counts) = top(
+            &searcher,
+            &*query::build(&searcher, f, &words, combine, q, None),
+            words.is_empty(),
+            q,
+        )
+        .map_err(engine)?;
         if total == 0 && words.len() > 1 {
             combine = Combine::Any;
             (hits, total, counts) =
-                top(&searcher, &*query::build(f, &words, combine, q, None), false, q)
+                top(&searcher, &*query::build(&searcher, f, &words, combine, q, None), false, q)
                     .map_err(engine)?;
         }
         hits.truncate(q.limit);
         let (pre, post) = (&self.0.tags.0, &self.0.tags.1);
-        let mut results = SearchResults::new(total, pre.clone(), post.clone());
+        let mut results = SearchResults::new(total.min(TOTAL_CAP), pre.clone(), post.clone());
+        results.total_at_least = total > TOTAL_CAP;
 
         for field in &q.facets {
             // A filtered field counts without its own filter, so the other
@@ -248,7 +273,10 @@ impl Engine {
             let own;
             let source = if filtered {
                 own = searcher
-                    .search(&query::build(f, &words, combine, q, Some(field)), &FacetCounter)
+                    .search(
+                        &query::build(&searcher, f, &words, combine, q, Some(field)),
+                        &FacetCounter,
+                    )
                     .map_err(engine)?;
                 &own
             } else {
@@ -295,7 +323,12 @@ impl Engine {
 type Top = (Vec<(f32, tantivy::DocAddress)>, usize, std::collections::HashMap<String, u64>);
 
 /// One page of `query`'s results (by score, or by title when nothing is
-/// ranked), the number of matches and the facet counts, in one pass.
+/// ranked), the number of matches and the facet counts.
+///
+/// The page is collected alone when no facets are asked for, so tantivy may
+/// skip blocks that cannot reach it; the number of matches is then counted
+/// in a second pass that reads no frequencies, computes no scores and stops
+/// after [`TOTAL_CAP`] + 1 (so that "more than the cap" is known).
 fn top(
     searcher: &tantivy::Searcher,
     query: &dyn tantivy::query::Query,
@@ -305,16 +338,17 @@ fn top(
     let page = TopDocs::with_limit(q.limit.max(1)).and_offset(q.offset);
     // Facets cost a visit of every match: counted only when asked for.
     let facets = (!q.facets.is_empty()).then_some(FacetCounter);
-    if unranked {
+    let (hits, counts) = if unranked {
         let by_title = page.order_by_string_fast_field("sort", tantivy::Order::Asc);
-        let (hits, total, counts) = searcher.search(query, &(by_title, Count, facets))?;
-        let hits = hits.into_iter().map(|(_, a)| (1.0, a)).collect();
-        Ok((hits, total, counts.unwrap_or_default()))
+        let (hits, counts) = searcher.search(query, &(by_title, facets))?;
+        (hits.into_iter().map(|(_, a)| (1.0, a)).collect(), counts)
+    } else if facets.is_some() {
+        searcher.search(query, &(page.order_by_score(), facets))?
     } else {
-        let (hits, total, counts) =
-            searcher.search(query, &(page.order_by_score(), Count, facets))?;
-        Ok((hits, total, counts.unwrap_or_default()))
-    }
+        (searcher.search(query, &page.order_by_score())?, None)
+    };
+    let total = searcher.search(query, &BoundedCount::new(TOTAL_CAP + 1))?;
+    Ok((hits, total, counts.unwrap_or_default()))
 }
 
 fn hit(

@@ -9,11 +9,13 @@
 use crate::schema::{Fields, SEP, key};
 use portico_plugin_api::search::SearchQuery;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
+use tantivy::query::Weight;
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED, Term};
 
 /// Ranked fields and their weights: a name or title match beats a body match.
 fn weighted(f: &Fields) -> [(tantivy::schema::Field, f32); 3] {
@@ -55,6 +57,7 @@ pub(crate) enum Combine {
 /// The query for analyzed `words` with the query's type and facet filters,
 /// leaving out the filter on `except` (for that field's facet counts).
 pub(crate) fn build(
+    searcher: &Searcher,
     f: &Fields,
     words: &[String],
     combine: Combine,
@@ -68,7 +71,7 @@ pub(crate) fn build(
     };
     for (i, word) in words.iter().enumerate() {
         let last = i + 1 == words.len();
-        clauses.push((occur, word_query(f, word, last)));
+        clauses.push((occur, word_query(searcher, f, word, last)));
     }
     if !query.types.is_empty() {
         let types = query.types.iter().map(|t| term(f.doc_type, t)).collect();
@@ -85,6 +88,10 @@ pub(crate) fn build(
     }
     if words.is_empty() {
         clauses.push((Occur::Must, Box::new(AllQuery)));
+    }
+    // A lone word stays the flat union it is, so tantivy can prune it.
+    if clauses.len() == 1 {
+        return clauses.pop().map(|(_, q)| q).unwrap_or_else(|| Box::new(AllQuery));
     }
     Box::new(BooleanQuery::new(clauses))
 }
@@ -103,27 +110,117 @@ pub(crate) fn typos_allowed(len: usize) -> u8 {
     }
 }
 
-/// One word in any ranked field: exact, as a prefix (last word), or with typos.
-fn word_query(f: &Fields, word: &str, last: bool) -> Box<dyn Query> {
-    let len = word.chars().count();
-    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+/// Weights of a dictionary term by how it matches a word (times the
+/// field's weight): the word itself, a longer word it begins, a word one or
+/// two typos away.
+const EXACT: f32 = 2.0;
+const PREFIX: f32 = 1.0;
+const ONE_TYPO: f32 = 0.5;
+const TWO_TYPOS: f32 = 0.3;
+
+/// At most this many other terms a word expands to in one field (longer
+/// words it begins, words a typo away), the closest and most frequent first.
+/// Elasticsearch's `max_expansions` is 50 too.
+pub(crate) const MAX_EXPANSIONS: usize = 50;
+
+/// At most this many dictionary entries a prefix looks at per segment, so
+/// that a two-letter prefix does not walk a million-word dictionary.
+const MAX_PREFIX_SCAN: usize = 2_000;
+
+/// One word in any ranked field, as a flat union of the dictionary terms it
+/// expands to, each scored by BM25 with its own weight.
+///
+/// Why not tantivy's `FuzzyTermQuery`: it scores every expanded term alike
+/// (a constant), fills a bitset of all their documents on every query, and
+/// the exact term would be read three times per field (as itself, as a
+/// prefix and as a typo). A flat union of term queries is read once, ranks
+/// by BM25, and lets tantivy skip blocks that cannot reach the top
+/// (block-max WAND) when the word is the whole query.
+fn word_query(searcher: &Searcher, f: &Fields, word: &str, last: bool) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (field, weight) in weighted(f) {
-        let t = Term::from_field_text(field, word);
-        let exact = TermQuery::new(t.clone(), IndexRecordOption::WithFreqs);
-        alternatives
-            .push((Occur::Should, Box::new(BoostQuery::new(Box::new(exact), weight * 2.0))));
-        if last && len >= PREFIX_MIN_CHARS {
-            let prefix = FuzzyTermQuery::new_prefix(t.clone(), 0, true);
-            alternatives.push((Occur::Should, Box::new(BoostQuery::new(Box::new(prefix), weight))));
-        }
-        let distance = typos_allowed(len);
-        if distance > 0 {
-            let fuzzy = FuzzyTermQuery::new(t, distance, true);
-            alternatives
-                .push((Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), weight * 0.5))));
+        for (term, w) in expand(searcher, field, word, last) {
+            let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), weight * w))));
         }
     }
-    Box::new(BooleanQuery::new(alternatives))
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// The terms of `field` that `word` matches, with their weights: the word,
+/// then at most [`MAX_EXPANSIONS`] others.
+pub(crate) fn expand(
+    searcher: &Searcher,
+    field: Field,
+    word: &str,
+    last: bool,
+) -> Vec<(Term, f32)> {
+    let len = word.chars().count();
+    let prefix = last && len >= PREFIX_MIN_CHARS;
+    let typos = typos_allowed(len);
+    // Dictionary key → (weight, documents over all segments).
+    let mut found: HashMap<Vec<u8>, (f32, u64)> = HashMap::new();
+    let mut note = |key: &[u8], weight: f32, docs: u32| {
+        let entry = found.entry(key.to_vec()).or_insert((weight, 0));
+        entry.0 = entry.0.max(weight);
+        entry.1 += u64::from(docs);
+    };
+    let fuzzy =
+        (typos > 0).then(|| FuzzyTermQuery::new(Term::from_field_text(field, word), typos, true));
+    for segment in searcher.segment_readers() {
+        let Ok(index) = segment.inverted_index(field) else { continue };
+        let dictionary = index.terms();
+        if prefix {
+            let mut range = dictionary.range().ge(word.as_bytes());
+            if let Some(end) = successor(word.as_bytes()) {
+                range = range.lt(end);
+            }
+            if let Ok(mut stream) = range.into_stream() {
+                let mut seen = 0;
+                while seen < MAX_PREFIX_SCAN && stream.advance() {
+                    note(stream.key(), PREFIX, stream.value().doc_freq);
+                    seen += 1;
+                }
+            }
+        }
+        let Some(Ok(automaton)) = fuzzy.as_ref().map(FuzzyTermQuery::automaton) else { continue };
+        if let Ok(mut stream) = dictionary.search(automaton).into_stream() {
+            while stream.advance() {
+                let Ok(key) = std::str::from_utf8(stream.key()) else { continue };
+                let weight = match strsim::osa_distance(word, key) {
+                    0 => EXACT,
+                    1 => ONE_TYPO,
+                    _ => TWO_TYPOS,
+                };
+                note(stream.key(), weight, stream.value().doc_freq);
+            }
+        }
+    }
+    found.remove(word.as_bytes());
+    let mut others: Vec<(String, f32, u64)> = found
+        .into_iter()
+        .filter_map(|(key, (weight, docs))| Some((String::from_utf8(key).ok()?, weight, docs)))
+        .collect();
+    others.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.cmp(&a.2)).then_with(|| a.0.cmp(&b.0)));
+    others.truncate(MAX_EXPANSIONS);
+    let mut terms = vec![(Term::from_field_text(field, word), EXACT)];
+    terms.extend(
+        others.into_iter().map(|(key, weight, _)| (Term::from_field_text(field, &key), weight)),
+    );
+    terms
+}
+
+/// The first byte string after every string that begins with `prefix`
+/// (`None` when there is none: all bytes 0xFF).
+fn successor(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < u8::MAX {
+            end.push(last + 1);
+            return Some(end);
+        }
+    }
+    None
 }
 
 fn term(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
@@ -132,6 +229,73 @@ fn term(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
 
 fn any_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(queries.into_iter().map(|q| (Occur::Should, q)).collect()))
+}
+
+/// Counts matches, but stops reading at a cap (shared by all segments): the
+/// exact number for everyday queries, and "at least the cap" for a word
+/// found in half the index, whose every match would otherwise be read again
+/// just to be counted. Elasticsearch's `track_total_hits` does the same.
+pub(crate) struct BoundedCount {
+    left: AtomicUsize,
+}
+
+impl BoundedCount {
+    pub(crate) fn new(cap: usize) -> Self {
+        Self { left: AtomicUsize::new(cap) }
+    }
+}
+
+impl Collector for BoundedCount {
+    type Fruit = usize;
+    type Child = SegmentCount;
+
+    fn for_segment(&self, _: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<SegmentCount> {
+        Ok(SegmentCount(0))
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, counts: Vec<usize>) -> tantivy::Result<usize> {
+        Ok(counts.into_iter().sum())
+    }
+
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        _: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<usize> {
+        let left = self.left.load(Ordering::Relaxed);
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let alive = reader.alive_bitset();
+        let mut counted = 0;
+        let mut doc = scorer.doc();
+        while doc != TERMINATED && counted < left {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                counted += 1;
+            }
+            doc = scorer.advance();
+        }
+        self.left.fetch_sub(counted, Ordering::Relaxed);
+        Ok(counted)
+    }
+}
+
+/// Unused: [`BoundedCount`] counts a whole segment in `collect_segment`.
+pub(crate) struct SegmentCount(usize);
+
+impl SegmentCollector for SegmentCount {
+    type Fruit = usize;
+
+    fn collect(&mut self, _: DocId, _: Score) {
+        self.0 += 1;
+    }
+
+    fn harvest(self) -> usize {
+        self.0
+    }
 }
 
 /// Counts the facet values (`field␟Value` entries of the `facet` fast

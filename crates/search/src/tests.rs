@@ -426,3 +426,68 @@ async fn a_damaged_index_is_set_aside_and_started_again() {
     std::fs::write(other.join("notes.txt"), b"hello").expect("write");
     assert!(Engine::open(&other).is_ok());
 }
+
+#[tokio::test]
+async fn the_word_itself_ranks_above_its_prefix_and_typo_neighbours() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let engine = Engine::open(&dir.path().join("index")).expect("open");
+    let docs = ["cord", "card", "cardinal"]
+        .iter()
+        .map(|w| SearchDocument::new(*w, *w, "", format!("/{w}")))
+        .collect();
+    engine.upsert("t", docs);
+    engine.flush().await;
+    check(
+        &engine,
+        &SearchQuery::new("card", 10),
+        expect![[r#"
+        total 3
+        t card ([card])
+        t cardinal ([cardinal])
+        t cord ([cord])
+    "#]],
+    );
+}
+
+#[tokio::test]
+async fn a_word_expands_to_a_bounded_set_of_terms_closest_first() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let engine = Engine::open(&dir.path().join("index")).expect("open");
+    // "deploy" begins 120 other words; "deplay" is one typo away.
+    let mut docs: Vec<SearchDocument> = (0..120)
+        .map(|i| SearchDocument::new(format!("{i}"), format!("deploy{i:03}"), "", "/"))
+        .collect();
+    docs.push(SearchDocument::new("typo", "deplay", "", "/"));
+    engine.upsert("t", docs);
+    engine.flush().await;
+    let searcher = engine.0.reader.searcher();
+    let terms = query::expand(&searcher, engine.0.fields.title, "deploy", true);
+    let text = |t: &tantivy::Term| t.value().as_str().unwrap_or_default().to_owned();
+    assert_eq!(terms.len(), 1 + query::MAX_EXPANSIONS);
+    assert_eq!(text(&terms[0].0), "deploy");
+    // Prefix extensions weigh more than typos, so the typo is cut here …
+    assert!(terms[1..].iter().all(|(t, w)| text(t).starts_with("deploy") && *w < terms[0].1));
+    // … but is kept when nothing is a prefix (the word is not the last one).
+    let terms = query::expand(&searcher, engine.0.fields.title, "deploy", false);
+    let words: Vec<String> = terms.iter().map(|(t, _)| text(t)).collect();
+    assert_eq!(words, ["deploy", "deplay"]);
+}
+
+#[tokio::test]
+async fn counting_stops_at_the_cap_and_says_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let engine = Engine::open(&dir.path().join("index")).expect("open");
+    let docs = (0..TOTAL_CAP + 20)
+        .map(|i| {
+            let text = if i % 2 == 0 { "common even" } else { "common odd" };
+            SearchDocument::new(format!("{i}"), format!("doc {i}"), text, "/")
+        })
+        .collect();
+    engine.upsert("t", docs);
+    engine.flush().await;
+    let everything = engine.query(&SearchQuery::new("common", 5)).expect("query");
+    assert_eq!((everything.total, everything.total_at_least), (TOTAL_CAP, true));
+    assert_eq!(everything.hits.len(), 5);
+    let half = engine.query(&SearchQuery::new("even", 5)).expect("query");
+    assert_eq!((half.total, half.total_at_least), (TOTAL_CAP / 2 + 10, false));
+}

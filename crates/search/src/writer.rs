@@ -80,6 +80,11 @@ impl Writer {
                 }
                 Err(RecvTimeoutError::Disconnected) => {
                     self.commit();
+                    // Merges in flight finish before the engine is gone, so
+                    // the index can be opened again at once.
+                    if let Err(e) = self.writer.wait_merging_threads() {
+                        tracing::warn!(error = %e, "search: finishing merges");
+                    }
                     return;
                 }
             }

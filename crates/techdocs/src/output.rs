@@ -91,17 +91,22 @@ pub fn site_dir(
 ) -> Option<std::path::PathBuf> {
     let mut dir = root.to_path_buf();
     for part in triplet {
-        let plain = !part.is_empty()
-            && part.len() <= 253
-            && part != "."
-            && part != ".."
-            && part.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-        if !plain {
+        if !plain_part(part) {
             return None;
         }
         dir.push(if case_sensitive { part.to_string() } else { part.to_ascii_lowercase() });
     }
     Some(dir)
+}
+
+/// Whether `part` may be a namespace, kind or name in storage: letters,
+/// digits, `-`, `_` and `.`, at most 253 bytes, not `.` or `..`.
+pub fn plain_part(part: &str) -> bool {
+    !part.is_empty()
+        && part.len() <= 253
+        && part != "."
+        && part != ".."
+        && part.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// The file a page URL is stored in: `overview/` → `overview/index.html`.

@@ -50,6 +50,30 @@ pub fn Content(
     view! { <div class="pt-content">{children()}</div> }
 }
 
+/// The filters beside a list of results. On a wide screen they are always
+/// shown; on a narrow one they fold under a "Filters" summary (saying how
+/// many are active) so that the results come first. A `<details>` element:
+/// it opens and closes by keyboard and without JavaScript.
+#[component]
+pub fn FilterPanel(
+    /// How many filters are set, shown in the folded summary.
+    #[prop(optional)]
+    active: usize,
+    /// The filter form.
+    children: Children,
+) -> impl IntoView {
+    let summary = match active {
+        0 => "Filters".to_owned(),
+        n => format!("Filters ({n} active)"),
+    };
+    view! {
+        <details class="pt-filters">
+            <summary class="pt-filters__summary">{summary}</summary>
+            {children()}
+        </details>
+    }
+}
+
 /// The cookie that remembers a collapsed sidebar, so the server renders it collapsed.
 pub const SIDEBAR_COOKIE: &str = "portico-sidebar";
 

@@ -41,7 +41,7 @@ pub mod prelude {
         WarningPanel,
     };
     pub use crate::icon::Glyph;
-    pub use crate::layout::{Content, Header, Page, Sidebar, SidebarItem};
+    pub use crate::layout::{Content, FilterPanel, Header, Page, Sidebar, SidebarItem};
     pub use crate::markdown::{MarkdownContent, SafeHtml};
     pub use crate::table::{Pagination, SortDir, Table, TableColumn};
     pub use crate::tabs::{Tab, Tabs};

@@ -63,6 +63,17 @@ pub fn runs(text: &str, pre: &str, post: &str) -> Vec<Run> {
     out
 }
 
+/// How many results, in words: "No results", "1 result", "12 results", or
+/// "More than 10000 results" when the engine stopped counting.
+pub fn results_label(total: usize, at_least: bool) -> String {
+    match (total, at_least) {
+        (n, true) => format!("More than {n} results"),
+        (0, _) => "No results".to_owned(),
+        (1, _) => "1 result".to_owned(),
+        (n, _) => format!("{n} results"),
+    }
+}
+
 /// The label of a document type.
 pub fn type_label(doc_type: &str) -> String {
     match doc_type {
@@ -109,6 +120,8 @@ pub struct Facet {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchView {
     pub total: usize,
+    /// `total` is where counting stopped.
+    pub total_at_least: bool,
     pub hits: Vec<Hit>,
     pub facets: Vec<Facet>,
     pub page: usize,

@@ -94,12 +94,11 @@ pub fn SearchModal() -> impl IntoView {
                             return;
                         }
                         match found {
-                            Ok((list, total)) => {
-                                status.set(match total {
-                                    _ if value.trim().is_empty() => String::new(),
-                                    0 => "No results".into(),
-                                    1 => "1 result".into(),
-                                    n => format!("{n} results"),
+                            Ok((list, total, at_least)) => {
+                                status.set(if value.trim().is_empty() {
+                                    String::new()
+                                } else {
+                                    crate::api::results_label(total, at_least)
                                 });
                                 options.set(list);
                             }
@@ -249,15 +248,17 @@ fn typing_in_a_field(ev: &leptos::ev::KeyboardEvent) -> bool {
         || target.is_content_editable()
 }
 
-/// The first results for `term` and the total.
+/// The first results for `term`, the total and whether it is a lower bound.
 #[cfg(feature = "hydrate")]
-async fn fetch(term: &str) -> Result<(Vec<Suggestion>, usize), String> {
+async fn fetch(term: &str) -> Result<(Vec<Suggestion>, usize, bool), String> {
     #[derive(serde::Deserialize)]
     struct Body {
         #[serde(default)]
         results: Vec<Item>,
         #[serde(default, rename = "numberOfResults")]
         total: usize,
+        #[serde(default, rename = "numberOfResultsIsLowerBound")]
+        at_least: bool,
     }
     #[derive(serde::Deserialize)]
     struct Item {
@@ -277,7 +278,7 @@ async fn fetch(term: &str) -> Result<(Vec<Suggestion>, usize), String> {
         fields: std::collections::BTreeMap<String, String>,
     }
     if term.trim().is_empty() {
-        return Ok((Vec::new(), 0));
+        return Ok((Vec::new(), 0, false));
     }
     let term: String = term.chars().take(100).collect();
     let url = format!("/api/search/query?term={}&pageLimit={SHOWN}", crate::api::encode(&term));
@@ -314,5 +315,5 @@ async fn fetch(term: &str) -> Result<(Vec<Suggestion>, usize), String> {
             }
         })
         .collect();
-    Ok((list, body.total))
+    Ok((list, body.total, body.at_least))
 }

@@ -214,6 +214,10 @@ pub(crate) fn backstage_body(results: &SearchResults, page: usize, limit: usize)
         })
         .collect();
     let mut body = json!({ "results": items, "numberOfResults": results.total });
+    // Portico's addition: the engine stopped counting (at least this many).
+    if results.total_at_least {
+        body["numberOfResultsIsLowerBound"] = Value::Bool(true);
+    }
     if offset + limit < results.total && page < MAX_PAGE {
         body["nextPageCursor"] = Value::String(encode_cursor(page + 1));
     }
@@ -311,6 +315,7 @@ pub(crate) async fn page(
         .collect();
     Ok(SearchView {
         total: results.total,
+        total_at_least: results.total_at_least,
         pages: results.total.div_ceil(crate::api::PAGE_SIZE).min(MAX_PAGE),
         hits,
         facets,

@@ -105,12 +105,8 @@ fn TypeTabs(params: SearchParams) -> impl IntoView {
 
 #[component]
 fn Results(view: SearchView, params: SearchParams) -> impl IntoView {
-    let SearchView { total, hits, facets, page, pages, notice } = view;
-    let heading = match total {
-        0 => "No results".to_string(),
-        1 => "1 result".to_string(),
-        n => format!("{n} results"),
-    };
+    let SearchView { total, total_at_least, hits, facets, page, pages, notice } = view;
+    let heading = crate::api::results_label(total, total_at_least);
     let empty = hits.is_empty();
     let start = (page - 1) * crate::api::PAGE_SIZE + 1;
     view! {
@@ -195,7 +191,9 @@ fn Filters(facets: Vec<Facet>, params: SearchParams) -> impl IntoView {
         })
         .collect_view();
     let reset = href(&SearchParams { filters: vec![], page: 1, ..params.clone() });
+    let active = params.filters.len();
     view! {
+        <FilterPanel active=active>
         <form class="pt-search__filters" method="get" action="/search" aria-label="Filters">
             <input type="hidden" name="term" value=params.term.clone()/>
             {(!params.doc_type.is_empty()).then(|| view! { <input type="hidden" name="type" value=params.doc_type.clone()/> })}
@@ -205,6 +203,7 @@ fn Filters(facets: Vec<Facet>, params: SearchParams) -> impl IntoView {
                 <a class="pt-link" href=reset>"Clear filters"</a>
             </div>
         </form>
+        </FilterPanel>
     }
 }
 

@@ -11,8 +11,9 @@ pub struct Config {
     /// `external`: CI publishes with `portico techdocs publish`, the portal only reads.
     #[serde(default)]
     pub builder: BuilderMode,
+    /// Where sites are published: a folder, or an S3, GCS or Azure bucket.
     #[serde(default)]
-    pub publisher: Publisher,
+    pub publisher: portico_techdocs_storage::Publisher,
     /// Backstage's MkDocs generator settings (`runIn`, `dockerImage`, …): Portico builds natively, so they are read and ignored.
     #[serde(default)]
     pub generator: Option<serde_json::Value>,
@@ -31,31 +32,4 @@ pub enum BuilderMode {
     #[default]
     Local,
     External,
-}
-
-/// `techdocs.publisher`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Publisher {
-    /// Only `local` so far; `awsS3`, `googleGcs` and `azureBlobStorage` are refused at start-up until they exist.
-    #[serde(rename = "type", default)]
-    pub kind: PublisherKind,
-    #[serde(default)]
-    pub local: LocalPublisher,
-}
-
-/// `techdocs.publisher.type`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum PublisherKind {
-    #[default]
-    Local,
-}
-
-/// `techdocs.publisher.local`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct LocalPublisher {
-    /// Where published sites live; default `<backend.dataDir>/plugins/techdocs/static/docs`.
-    pub publish_directory: Option<String>,
 }

@@ -4,11 +4,12 @@
 //! watch on storage that re-indexes a site when it is published again or
 //! removes it when it goes.
 
-use crate::server::{Storage, StoredSite};
+use crate::server::Storage;
 use portico_plugin_api::search::{
     CollateFuture, Collator, DocumentSink, SearchDocument, SearchHandle,
 };
 use portico_plugin_api::server::PluginContext;
+use portico_techdocs_storage::StoredSite;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -20,7 +21,9 @@ pub(crate) const DOC_TYPE: &str = "techdocs";
 pub(crate) const COLLATOR: Collator = Collator::new(DOC_TYPE, collate);
 
 /// How often storage is checked for published or removed sites.
-const WATCH_EVERY: Duration = Duration::from_secs(1);
+const WATCH_EVERY: Duration = Duration::from_millis(500);
+/// The same for a bucket.
+const WATCH_BUCKET_EVERY: Duration = Duration::from_secs(5);
 
 /// `search/search_index.json` (MkDocs' search plugin format).
 #[derive(Debug, Deserialize)]
@@ -41,17 +44,10 @@ struct Entry {
 
 fn collate(ctx: PluginContext, sink: DocumentSink) -> CollateFuture {
     Box::pin(async move {
-        let storage = Storage::new(&ctx).map_err(|e| e.to_string())?;
-        let s = storage.clone();
-        let sites =
-            tokio::task::spawn_blocking(move || s.sites()).await.map_err(|e| e.to_string())?;
+        let storage = crate::server::open_storage(&ctx).map_err(|e| e.to_string())?;
         // One site in memory at a time: a thousand sites' sections would not fit.
-        for site in sites {
-            let (s, search) = (storage.clone(), ctx.search.clone());
-            let docs = tokio::task::spawn_blocking(move || documents(&s, &site, &search))
-                .await
-                .map_err(|e| e.to_string())?;
-            for doc in docs {
+        for site in storage.sites().await {
+            for doc in documents(&storage, &site, &ctx.search).await {
                 sink.send(doc).await.map_err(|e| e.to_string())?;
             }
         }
@@ -60,37 +56,49 @@ fn collate(ctx: PluginContext, sink: DocumentSink) -> CollateFuture {
 }
 
 /// The scope of a site's documents: its entity ref.
-fn scope(site: &StoredSite) -> String {
-    format!("{}:{}/{}", site.kind, site.namespace, site.name).to_lowercase()
+fn scope(stored: &StoredSite) -> String {
+    stored.site.entity_ref()
 }
 
 /// A site's documents; none when its search index is missing or unreadable.
 /// The entity's owner, lifecycle, type and title come from its catalog
 /// document in the index, when it is there.
-fn documents(storage: &Storage, site: &StoredSite, search: &SearchHandle) -> Vec<SearchDocument> {
-    let Some(index) = storage.json::<SearchIndex>(&site.dir, "search/search_index.json") else {
+async fn documents(
+    storage: &Storage,
+    stored: &StoredSite,
+    search: &SearchHandle,
+) -> Vec<SearchDocument> {
+    let Some(index) = storage.json::<SearchIndex>(&stored.site, "search/search_index.json").await
+    else {
         return Vec::new();
     };
-    let entity = search.document("software-catalog", &scope(site)).unwrap_or_default();
-    site_documents(site, index, &entity)
+    let (stored, search) = (stored.clone(), search.clone());
+    // Building tens of thousands of documents is blocking work.
+    tokio::task::spawn_blocking(move || {
+        let entity = search.document("software-catalog", &scope(&stored)).unwrap_or_default();
+        site_documents(&stored, index, &entity)
+    })
+    .await
+    .unwrap_or_default()
 }
 
 fn site_documents(
-    site: &StoredSite,
+    stored: &StoredSite,
     index: SearchIndex,
     entity: &serde_json::Map<String, serde_json::Value>,
 ) -> Vec<SearchDocument> {
+    let (site, metadata) = (&stored.site, &stored.metadata);
     let from_entity =
         |key: &str| entity.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
     let (owner, lifecycle, component_type) =
         (from_entity("owner"), from_entity("lifecycle"), from_entity("type"));
     let owner_ref = from_entity("ownerRef");
     let entity_title = match from_entity("title") {
-        t if t.is_empty() => site.metadata.site_name.clone(),
+        t if t.is_empty() => metadata.site_name.clone(),
         t => t,
     };
     let base = format!("/docs/{}/{}/{}/", site.namespace, site.kind, site.name);
-    let scope = scope(site);
+    let scope = scope(stored);
     let kind = kind_name(&site.kind);
     // Page titles by page URL, for sections' heading paths.
     let pages: HashMap<&str, &str> = index
@@ -106,7 +114,7 @@ fn site_documents(
         .map(|entry| {
             let page = entry.location.split('#').next().unwrap_or_default();
             let page_title = pages.get(page).copied().unwrap_or_default();
-            let mut heading_path = vec![site.metadata.site_name.clone()];
+            let mut heading_path = vec![metadata.site_name.clone()];
             if entry.location.contains('#') && !page_title.is_empty() {
                 heading_path.push(page_title.to_owned());
             }
@@ -127,7 +135,7 @@ fn site_documents(
             .field("name", site.name.as_str())
             .field("path", entry.location.as_str())
             .field("entityTitle", entity_title.as_str())
-            .field("siteName", site.metadata.site_name.as_str())
+            .field("siteName", metadata.site_name.as_str())
             .field("owner", owner.as_str())
             .field("lifecycle", lifecycle.as_str())
             .field("componentType", component_type.as_str())
@@ -148,45 +156,70 @@ fn kind_name(kind: &str) -> String {
     }
 }
 
+/// What a site's documents take from its entity's catalog document (title,
+/// owner, owner ref, lifecycle, type); `None` while the entity is not in the
+/// index.
+type EntityFacts = Option<[String; 5]>;
+
+fn entity_facts(search: &SearchHandle, scope: &str) -> EntityFacts {
+    let doc = search.document("software-catalog", scope)?;
+    Some(
+        ["title", "owner", "ownerRef", "lifecycle", "type"]
+            .map(|key| doc.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned()),
+    )
+}
+
 /// Re-indexes sites whose metadata changed and removes sites that went,
-/// every second, for the life of the server. The first look only records
-/// what is there (the full rebuild at start-up indexes it). A site indexed
-/// before its entity reached the index (at start-up the catalog is still
-/// being read) is indexed again once the entity is there, to take its owner.
+/// twice a second (a bucket every five seconds), for the life of the server. The first look only records
+/// what is there (the full rebuild at start-up indexes it). A site is also
+/// indexed again when what it takes from its entity changes: the entity
+/// reached the index (at start-up the catalog is still being read), or its
+/// owner, title, lifecycle or type changed, so docs filter by the current
+/// owner without a republish.
 pub(crate) async fn watch(storage: Storage, search: SearchHandle) {
     struct Seen {
         stamp: (String, u64),
-        has_entity: bool,
+        entity: EntityFacts,
     }
     let mut known: HashMap<String, Seen> = HashMap::new();
     let mut first = true;
+    // A bucket is listed less often: every listing is a billed request.
+    let every = if storage.is_bucket() { WATCH_BUCKET_EVERY } else { WATCH_EVERY };
     loop {
-        let s = storage.clone();
-        let sites = tokio::task::spawn_blocking(move || s.sites()).await.unwrap_or_default();
+        let sites = storage.sites().await;
+        let handle = search.clone();
+        // Looking up the entities' documents is blocking work.
+        let sites = tokio::task::spawn_blocking(move || {
+            sites
+                .into_iter()
+                .map(|site| {
+                    let entity = entity_facts(&handle, &scope(&site));
+                    (site, entity)
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
         let mut seen = HashMap::new();
-        for site in sites {
+        for (site, entity) in sites {
             let key = scope(&site);
             let stamp = (site.metadata.etag.clone(), site.metadata.build_timestamp);
             let before = known.get(&key);
-            let changed = !first && before.is_none_or(|b| b.stamp != stamp);
-            let had_entity = before.is_some_and(|b| b.has_entity);
-            let has_entity = had_entity || search.document("software-catalog", &key).is_some();
-            if changed || (has_entity && !had_entity) {
-                let (s, handle) = (storage.clone(), search.clone());
-                let docs = tokio::task::spawn_blocking(move || documents(&s, &site, &handle))
-                    .await
-                    .unwrap_or_default();
+            let republished = !first && before.is_none_or(|b| b.stamp != stamp);
+            let entity_changed = before.is_some_and(|b| b.entity != entity);
+            if republished || entity_changed {
+                let docs = documents(&storage, &site, &search).await;
                 tracing::info!(site = %key, documents = docs.len(), "search: docs site re-indexed");
                 search.replace_scope(DOC_TYPE, &key, docs);
             }
-            seen.insert(key, Seen { stamp, has_entity });
+            seen.insert(key, Seen { stamp, entity });
         }
         for gone in known.keys().filter(|k| !seen.contains_key(*k)) {
             search.replace_scope(DOC_TYPE, gone, Vec::new());
         }
         known = seen;
         first = false;
-        tokio::time::sleep(WATCH_EVERY).await;
+        tokio::time::sleep(every).await;
     }
 }
 
@@ -203,10 +236,11 @@ mod tests {
             }))
             .expect("metadata");
         let site = StoredSite {
-            namespace: "default".into(),
-            kind: "api".into(),
-            name: "pay".into(),
-            dir: std::path::PathBuf::new(),
+            site: portico_techdocs_storage::SiteRef {
+                namespace: "default".into(),
+                kind: "api".into(),
+                name: "pay".into(),
+            },
             metadata,
         };
         let index: SearchIndex = serde_json::from_value(serde_json::json!({ "docs": [

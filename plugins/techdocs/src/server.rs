@@ -8,7 +8,7 @@
 //! `<article>`. Either way the HTML goes through the TechDocs sanitiser again,
 //! which also points every relative link at the portal's routes.
 
-use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::Router;
 use axum::extract::{Path as UrlPath, State};
@@ -16,8 +16,11 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use portico_plugin_api::PortalError;
-use portico_plugin_api::server::{Backend, ConfigError, PluginContext, ServerError};
+use portico_plugin_api::server::{
+    Backend, Config as PortalConfig, ConfigError, PluginContext, ServerError,
+};
 use portico_techdocs::output::{self, Metadata, PageDetail, SiteIndex};
+pub(crate) use portico_techdocs_storage::{SiteRef, Storage};
 
 use crate::api::{DocHeading, DocNav, DocPage, DocSite};
 use crate::config::Config;
@@ -25,68 +28,32 @@ use crate::config::Config;
 pub(crate) const BACKEND: Backend =
     Backend::new(router, &[]).config::<Config>().collators(&[crate::search::COLLATOR]);
 
-/// Largest stored file served or read (a page, an image).
-const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
-
-/// Where published sites are read from.
-#[derive(Debug, Clone)]
-pub(crate) struct Storage {
-    root: PathBuf,
-    case_sensitive: bool,
-}
-
-impl Storage {
-    pub(crate) fn new(ctx: &PluginContext) -> Result<Self, ConfigError> {
-        let config: Config = ctx.config()?;
-        let root = match &config.publisher.local.publish_directory {
-            Some(dir) => PathBuf::from(dir),
-            None => ctx.data_dir().join("static/docs"),
-        };
-        Ok(Storage { root, case_sensitive: config.legacy_use_case_sensitive_triplet_paths })
+/// The storage `techdocs.publisher` configures: one per loaded config,
+/// shared by the routes, the server functions and search (a bucket's client
+/// keeps its connections and credentials).
+pub(crate) fn open_storage(ctx: &PluginContext) -> Result<Storage, ConfigError> {
+    static OPENED: Mutex<Vec<(Arc<PortalConfig>, Storage)>> = Mutex::new(Vec::new());
+    let mut opened = OPENED.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, storage)) = opened.iter().find(|(c, _)| Arc::ptr_eq(c, &ctx.config)) {
+        return Ok(storage.clone());
     }
-
-    /// The folder of one entity's site; `None` when a part is not a plain name.
-    fn site(&self, namespace: &str, kind: &str, name: &str) -> Option<PathBuf> {
-        output::site_dir(&self.root, [namespace, kind, name], self.case_sensitive)
-    }
-
-    /// A file of a site, refusing anything that would leave it (`..`, absolute paths, symlinks out).
-    fn file(&self, site: &Path, path: &str) -> Option<PathBuf> {
-        if path.contains(['\0', '\\']) {
-            return None;
-        }
-        let relative = Path::new(path);
-        if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
-            return None;
-        }
-        let real_site = site.canonicalize().ok()?;
-        let real = site.join(relative).canonicalize().ok()?;
-        (real.starts_with(&real_site) && real.is_file()).then_some(real)
-    }
-
-    fn read(&self, site: &Path, path: &str) -> Option<Vec<u8>> {
-        read_file(&self.file(site, path)?)
-    }
-
-    pub(crate) fn json<T: serde::de::DeserializeOwned>(
-        &self,
-        site: &Path,
-        path: &str,
-    ) -> Option<T> {
-        serde_json::from_slice(&self.read(site, path)?).ok()
-    }
-}
-
-/// A file that [`Storage::file`] found, unless it is over the size limit.
-fn read_file(file: &Path) -> Option<Vec<u8>> {
-    if std::fs::metadata(file).ok()?.len() > MAX_FILE_BYTES {
-        return None;
-    }
-    std::fs::read(file).ok()
+    let config: Config = ctx.config()?;
+    let storage = Storage::open(
+        &config.publisher,
+        &ctx.data_dir().join("static/docs"),
+        config.legacy_use_case_sensitive_triplet_paths,
+    )
+    .map_err(|e| ConfigError::Invalid {
+        at: "app-config".into(),
+        key: "techdocs.publisher".into(),
+        message: e.to_string(),
+    })?;
+    opened.push((ctx.config.clone(), storage.clone()));
+    Ok(storage)
 }
 
 fn router(ctx: &PluginContext) -> Result<Router, ConfigError> {
-    let storage = Storage::new(ctx)?;
+    let storage = open_storage(ctx)?;
     // Sites published while the portal runs (by `portico techdocs publish`
     // or CI) reach the search index through this watch.
     if tokio::runtime::Handle::try_current().is_ok() {
@@ -108,12 +75,13 @@ async fn static_file(
     State(storage): State<Storage>,
     UrlPath((namespace, kind, name, path)): UrlPath<(String, String, String, String)>,
 ) -> Response {
-    let found = storage.site(&namespace, &kind, &name).and_then(|site| {
-        let path =
-            if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path };
-        storage.read(&site, &path).map(|bytes| (path, bytes))
-    });
-    let Some((path, bytes)) = found else {
+    let path =
+        if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path };
+    let found = match storage.site(&namespace, &kind, &name) {
+        Some(site) => storage.read(&site, &path).await,
+        None => None,
+    };
+    let Some(bytes) = found else {
         return not_found("No such file in this documentation site.");
     };
     let mut response = bytes.into_response();
@@ -134,9 +102,10 @@ async fn metadata(
     State(storage): State<Storage>,
     UrlPath((namespace, kind, name)): UrlPath<(String, String, String)>,
 ) -> Response {
-    let metadata = storage
-        .site(&namespace, &kind, &name)
-        .and_then(|site| storage.json::<serde_json::Value>(&site, output::METADATA_FILE));
+    let metadata = match storage.site(&namespace, &kind, &name) {
+        Some(site) => storage.json::<serde_json::Value>(&site, output::METADATA_FILE).await,
+        None => None,
+    };
     match metadata {
         Some(value) => axum::Json(value).into_response(),
         None => not_found("No documentation is published for this entity."),
@@ -173,7 +142,7 @@ fn content_type(path: &str) -> &'static str {
 
 fn storage() -> Result<Storage, ServerError> {
     let ctx = portico_plugin_api::server::context("techdocs")?;
-    Storage::new(&ctx).map_err(ServerError::internal)
+    open_storage(&ctx).map_err(ServerError::internal)
 }
 
 /// The reader's data for one page.
@@ -188,14 +157,15 @@ pub(crate) async fn doc_page(
         ServerError::from(PortalError::not_found("No documentation is published for this entity."))
     };
     let site = storage.site(namespace, kind, name).ok_or_else(missing)?;
-    let metadata: Metadata = storage.json(&site, output::METADATA_FILE).ok_or_else(missing)?;
-    let (url, file) = page_location(&storage, &site, path).ok_or_else(|| {
+    let metadata: Metadata =
+        storage.json(&site, output::METADATA_FILE).await.ok_or_else(missing)?;
+    let (url, bytes) = page_location(&storage, &site, path).await.ok_or_else(|| {
         ServerError::from(PortalError::not_found(format!(
             "This documentation has no page `{path}`."
         )))
     })?;
-    let html = String::from_utf8(read_file(&file).unwrap_or_default()).unwrap_or_default();
-    let index: Option<SiteIndex> = storage.json(&site, output::SITE_INDEX_FILE);
+    let html = String::from_utf8(bytes).unwrap_or_default();
+    let index: Option<SiteIndex> = storage.json(&site, output::SITE_INDEX_FILE).await;
     let base = format!("/docs/{}/{}/{}/", namespace, kind, name).to_ascii_lowercase();
     let static_base =
         format!("/api/techdocs/static/docs/{}/{}/{}/", namespace, kind, name).to_ascii_lowercase();
@@ -209,21 +179,21 @@ pub(crate) async fn doc_page(
     let clean = portico_techdocs::markdown::sanitize::clean_for_reader(&content, move |link| {
         Some(portal_url(&rewrite_base.0, &rewrite_base.1, &rewrite_base.2, link))
     });
-    let (title, headings) = match storage.json::<PageDetail>(&site, &output::page_detail_file(&url))
-    {
-        Some(detail) => (
-            detail.title,
-            detail
-                .headings
-                .into_iter()
-                .filter(|h| (2..=3).contains(&h.level))
-                .map(|h| DocHeading { level: h.level, id: h.id, title: h.title })
-                .collect(),
-        ),
-        None => {
-            (title_of(&html).unwrap_or_else(|| metadata.site_name.clone()), headings_of(&clean))
-        }
-    };
+    let (title, headings) =
+        match storage.json::<PageDetail>(&site, &output::page_detail_file(&url)).await {
+            Some(detail) => (
+                detail.title,
+                detail
+                    .headings
+                    .into_iter()
+                    .filter(|h| (2..=3).contains(&h.level))
+                    .map(|h| DocHeading { level: h.level, id: h.id, title: h.title })
+                    .collect(),
+            ),
+            None => {
+                (title_of(&html).unwrap_or_else(|| metadata.site_name.clone()), headings_of(&clean))
+            }
+        };
     // A page whose title comes from its front matter has no `#` heading; like
     // mkdocs-material, the reader gives it one, so every page has its `<h1>`.
     let clean = if clean.contains("<h1") {
@@ -257,66 +227,27 @@ pub(crate) async fn doc_page(
     })
 }
 
-/// One published site in storage.
-pub(crate) struct StoredSite {
-    pub(crate) namespace: String,
-    pub(crate) kind: String,
-    pub(crate) name: String,
-    pub(crate) dir: PathBuf,
-    pub(crate) metadata: Metadata,
-}
-
-impl Storage {
-    /// Every site (`<namespace>/<kind>/<name>/techdocs_metadata.json`), in name order.
-    pub(crate) fn sites(&self) -> Vec<StoredSite> {
-        let dirs = |path: &Path| -> Vec<String> {
-            let mut names: Vec<String> = std::fs::read_dir(path)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect();
-            names.sort();
-            names
-        };
-        let mut sites = Vec::new();
-        for namespace in dirs(&self.root) {
-            for kind in dirs(&self.root.join(&namespace)) {
-                for name in dirs(&self.root.join(&namespace).join(&kind)) {
-                    let Some(dir) = self.site(&namespace, &kind, &name) else { continue };
-                    let Some(metadata) = self.json::<Metadata>(&dir, output::METADATA_FILE) else {
-                        continue;
-                    };
-                    let (namespace, kind) = (namespace.clone(), kind.clone());
-                    sites.push(StoredSite { namespace, kind, name, dir, metadata });
-                }
-            }
-        }
-        sites
-    }
-}
-
 /// Every site in storage.
 pub(crate) async fn doc_sites() -> Result<Vec<DocSite>, ServerError> {
     let storage = storage()?;
     Ok(storage
         .sites()
+        .await
         .into_iter()
-        .map(|site| DocSite {
-            href: format!("/docs/{}/{}/{}/", site.namespace, site.kind, site.name),
-            namespace: site.namespace,
-            kind: site.kind,
-            name: site.name,
-            site_name: site.metadata.site_name,
-            site_description: site.metadata.site_description,
-            built_at: format_time(site.metadata.build_timestamp),
+        .map(|stored| DocSite {
+            href: format!("/docs/{}/", stored.site.path()),
+            namespace: stored.site.namespace,
+            kind: stored.site.kind,
+            name: stored.site.name,
+            site_name: stored.metadata.site_name,
+            site_description: stored.metadata.site_description,
+            built_at: format_time(stored.metadata.build_timestamp),
         })
         .collect())
 }
 
-/// The page's URL in the site and its stored file, for a path as the reader's URL has it.
-fn page_location(storage: &Storage, site: &Path, path: &str) -> Option<(String, PathBuf)> {
+/// The page's URL in the site and its stored HTML, for a path as the reader's URL has it.
+async fn page_location(storage: &Storage, site: &SiteRef, path: &str) -> Option<(String, Vec<u8>)> {
     let path = path.trim_start_matches('/');
     let candidates = if path.is_empty() || path.ends_with('/') {
         vec![(path.to_string(), format!("{path}index.html"))]
@@ -329,7 +260,12 @@ fn page_location(storage: &Storage, site: &Path, path: &str) -> Option<(String, 
             (path.to_string(), format!("{path}.html")),
         ]
     };
-    candidates.into_iter().find_map(|(url, file)| Some((url, storage.file(site, &file)?)))
+    for (url, file) in candidates {
+        if let Some(bytes) = storage.read(site, &file).await {
+            return Some((url, bytes));
+        }
+    }
+    None
 }
 
 fn between<'h>(html: &'h str, start: &str, end: &str) -> Option<&'h str> {
@@ -512,42 +448,5 @@ mod tests {
             headings_of(article),
             [DocHeading { level: 2, id: "a-b".into(), title: "A & b".into() }]
         );
-    }
-
-    #[test]
-    fn triplets_and_paths_cannot_leave_the_storage() {
-        let dir = tempfile_dir();
-        let storage = Storage { root: dir.clone(), case_sensitive: false };
-        assert_eq!(
-            storage.site("Default", "Component", "X"),
-            Some(dir.join("default/component/x"))
-        );
-        for bad in ["..", ".", "", "a/b", "a\\b", "x\0"] {
-            assert!(storage.site(bad, "component", "x").is_none(), "{bad:?}");
-        }
-        let site = dir.join("default/component/x");
-        std::fs::create_dir_all(&site).unwrap();
-        std::fs::write(site.join("index.html"), "ok").unwrap();
-        std::fs::write(dir.join("secret"), "no").unwrap();
-        assert!(storage.file(&site, "index.html").is_some());
-        for bad in
-            ["../../../secret", "/etc/passwd", "a/../../secret", "./index.html", "x\\..\\secret"]
-        {
-            assert!(storage.file(&site, bad).is_none(), "{bad}");
-        }
-        #[cfg(unix)]
-        {
-            std::os::unix::fs::symlink(dir.join("secret"), site.join("link")).unwrap();
-            assert!(storage.file(&site, "link").is_none());
-        }
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-
-    fn tempfile_dir() -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("portico-techdocs-storage-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir.canonicalize().unwrap()
     }
 }

@@ -187,6 +187,28 @@ async fn catalog_and_docs_are_searchable_and_follow_changes(backend: Backend) {
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
     wait_search(&app, "term=bookkeeping", |l| l.is_empty()).await;
 
+    // The documented entity changes owner: its docs sections follow without
+    // a republish.
+    let moved = DEMO.replace("owner: team-payments", "owner: team-docs");
+    std::fs::write(&catalog, format!("{CATALOG}{moved}")).expect("write");
+    let refreshed = app
+        .send("POST", "/api/catalog/refresh", Some(r#"{"entityRef":"component:default/demo"}"#))
+        .await;
+    assert!(refreshed.status.is_success(), "{}", refreshed.body);
+    let moved = wait_search(
+        &app,
+        "term=gap&types%5B0%5D=techdocs&filters%5Bowner%5D=group:default/team-docs",
+        |l| !l.is_empty(),
+    )
+    .await;
+    assert_eq!(moved["results"][0]["document"]["owner"], "team-docs", "{moved}");
+    wait_search(
+        &app,
+        "term=gap&types%5B0%5D=techdocs&filters%5Bowner%5D=group:default/team-payments",
+        |l| l.is_empty(),
+    )
+    .await;
+
     // A site published while the portal runs is indexed by the storage watch;
     // a removed one disappears.
     let site = docs.path().join("publish/default/component/demo");

@@ -190,7 +190,22 @@ fn Filters(
     let kinds = facets.kinds.into_iter().map(|(k, n)| (k.to_lowercase(), n)).collect::<Vec<_>>();
     let processing = state.processing.clone();
     let user = state.user.clone();
+    // The kind always has a value (components by default): not counted.
+    let active = [
+        &state.text,
+        &state.user,
+        &state.ty,
+        &state.owner,
+        &state.lifecycle,
+        &state.tag,
+        &state.namespace,
+        &state.processing,
+    ]
+    .into_iter()
+    .filter(|v| v.is_some())
+    .count();
     view! {
+        <FilterPanel active=active>
         <form class="pt-catalog__filters" method="get" action="/catalog" aria-label="Catalog filters">
             <div class="pt-field">
                 <label for="catalog-text">"Search"</label>
@@ -223,5 +238,6 @@ fn Filters(
                 <a class="pt-link" href="/catalog">"Reset"</a>
             </div>
         </form>
+        </FilterPanel>
     }
 }

@@ -1,0 +1,111 @@
+//! The local publisher: sites in a folder on the server's disk.
+
+use crate::{MAX_FILE_BYTES, SiteRef, StorageError};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone)]
+pub(crate) struct Folder {
+    root: PathBuf,
+}
+
+impl Folder {
+    pub(crate) fn new(root: PathBuf) -> Self {
+        Self { root }
+    }
+
+    pub(crate) fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn dir(&self, site: &SiteRef) -> PathBuf {
+        self.root.join(&site.namespace).join(&site.kind).join(&site.name)
+    }
+
+    /// The file, once canonicalised, must still be inside the site: a
+    /// symlink in storage cannot lead a request out of it.
+    pub(crate) async fn read(&self, site: &SiteRef, parts: &[String]) -> Option<Vec<u8>> {
+        let dir = self.dir(site);
+        let relative: PathBuf = parts.iter().collect();
+        tokio::task::spawn_blocking(move || {
+            let real_site = dir.canonicalize().ok()?;
+            let real = dir.join(relative).canonicalize().ok()?;
+            if !real.starts_with(&real_site) || !real.is_file() {
+                return None;
+            }
+            if std::fs::metadata(&real).ok()?.len() > MAX_FILE_BYTES {
+                return None;
+            }
+            std::fs::read(real).ok()
+        })
+        .await
+        .ok()
+        .flatten()
+    }
+
+    /// `<namespace>/<kind>/<name>` of every folder three levels down.
+    pub(crate) async fn site_paths(&self) -> Vec<[String; 3]> {
+        let root = self.root.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut paths = Vec::new();
+            for namespace in dirs(&root) {
+                for kind in dirs(&root.join(&namespace)) {
+                    for name in dirs(&root.join(&namespace).join(&kind)) {
+                        paths.push([namespace.clone(), kind.clone(), name]);
+                    }
+                }
+            }
+            paths
+        })
+        .await
+        .unwrap_or_default()
+    }
+
+    /// Copies the site into a staging folder beside the old one, then swaps
+    /// them: readers see the old site or the new one, never a mix.
+    pub(crate) async fn publish(&self, site: &SiteRef, from: &Path) -> Result<usize, StorageError> {
+        let (dest, from) = (self.dir(site), from.to_owned());
+        tokio::task::spawn_blocking(move || {
+            portico_techdocs::output::replace_dir(&dest, |staging| copy_tree(&from, staging))
+                .map_err(|source| StorageError::Io { path: dest.clone(), source })
+        })
+        .await
+        .map_err(|e| StorageError::NotASite(format!("publishing failed: {e}")))?
+    }
+}
+
+/// The folder names in `path`, sorted; hidden ones (a staging folder) left out.
+fn dirs(path: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(path)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Copies regular files and folders; a symlink is refused (it could point anywhere).
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<usize> {
+    std::fs::create_dir_all(to)?;
+    let mut count = 0;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let target = to.join(entry.file_name());
+        if kind.is_symlink() {
+            return Err(std::io::Error::other(format!(
+                "{} is a symlink; a published site holds plain files only",
+                entry.path().display()
+            )));
+        } else if kind.is_dir() {
+            count += copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+            count += 1;
+        }
+    }
+    Ok(count)
+}
