@@ -71,28 +71,45 @@ pub(crate) fn DocsReaderPage() -> impl IntoView {
     let page = Resource::new_blocking(key, |(namespace, kind, name, path)| {
         fetch_page(namespace, kind, name, path)
     });
+    // The title is outside the Suspense, read from the resource: set from
+    // inside it, it was sometimes missing from the server-rendered <head>
+    // when loading the page hopped threads.
+    let title = move || match page.get() {
+        Some(Ok(page)) => format!("{} · {}", page.title, page.site_name),
+        Some(Err(_)) => "Documentation not found".to_owned(),
+        None => "Documentation".to_owned(),
+    };
     view! {
+        <Title text=title/>
         <Suspense fallback=|| view! { <Progress label="Loading the page"/> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(page) => view! {
-                        <Title text=format!("{} · {}", page.title, page.site_name)/>
-                        <Page><Reader page=page/></Page>
-                    }.into_any(),
-                    Err(e) => view! {
-                        <Title text="Documentation not found"/>
-                        <Page>
-                            <Header title="Documentation not found"/>
-                            <Content>
-                                <EmptyState title="This page is not available" description=e.to_string()>
-                                    <Link href="/docs".to_string()>"All documentation"</Link>
-                                </EmptyState>
-                            </Content>
-                        </Page>
-                    }.into_any(),
+                    Ok(page) => view! { <Loaded page=page/> }.into_any(),
+                    Err(e) => view! { <NotFound message=e.to_string()/> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// A page of docs.
+#[component]
+fn Loaded(page: DocPage) -> impl IntoView {
+    view! { <Page><Reader page=page/></Page> }
+}
+
+/// No such site or page.
+#[component]
+fn NotFound(message: String) -> impl IntoView {
+    view! {
+        <Page>
+            <Header title="Documentation not found"/>
+            <Content>
+                <EmptyState title="This page is not available" description=message>
+                    <Link href="/docs".to_string()>"All documentation"</Link>
+                </EmptyState>
+            </Content>
+        </Page>
     }
 }
 
