@@ -1,7 +1,7 @@
 //! `cargo xtask`: how Portico is set up, built, served, tested and measured.
 //! CI runs `cargo xtask test`, exactly what a developer runs.
 //!
-//! Every step is idempotent and installs only from crates.io, npm and Debian.
+//! Every step is idempotent and installs only from crates.io, npm, PyPI and Debian.
 
 mod bench;
 mod bench_catalog;
@@ -22,7 +22,7 @@ use std::process::ExitCode;
 const HELP: &str = "\
 cargo xtask <command>
 
-  setup              install what is missing: wasm32 target, trunk, wasm-bindgen-cli, npm packages, chromium, postgresql
+  setup              install what is missing: wasm32 target, trunk, wasm-bindgen-cli, npm packages, chromium, postgresql, moto (S3 test server)
   build              build the WASM bundle (Trunk) and the release `portico` binary that embeds it
   serve              setup + build, then start the portal at http://localhost:7007 (SQLite, demo config)
   test               the whole suite, as CI runs it: fmt, clippy, unit + integration (SQLite and PostgreSQL),
