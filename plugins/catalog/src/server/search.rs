@@ -146,8 +146,26 @@ pub(crate) fn document(entity: &Value) -> Option<SearchDocument> {
             doc = doc.keyword(tag).facet("tags", tag);
         }
     }
+    let annotations = meta.get("annotations").and_then(Value::as_object);
+    for key in SEARCHED_ANNOTATIONS {
+        let value = annotations.and_then(|a| a.get(*key)).and_then(Value::as_str);
+        if let Some(value) = value.filter(|v| !v.trim().is_empty()) {
+            doc = doc.keyword(value);
+        }
+    }
     Some(doc)
 }
+
+/// Annotations whose values people search for (where the code, the tickets
+/// and the workloads of an entity are): found like its name, not shown.
+const SEARCHED_ANNOTATIONS: &[&str] = &[
+    "github.com/project-slug",
+    "gitlab.com/project-slug",
+    "dev.azure.com/project-repo",
+    "backstage.io/kubernetes-id",
+    "jira/project-key",
+    "sonarqube.org/project-key",
+];
 
 #[cfg(test)]
 mod tests {
@@ -175,14 +193,15 @@ mod tests {
     #[test]
     fn entities_become_backstage_shaped_documents() {
         check(
-            json!({"kind": "Component", "metadata": {"name": "payments", "title": "Payments", "description": "Takes money.", "tags": ["java"]},
+            json!({"kind": "Component", "metadata": {"name": "payments", "title": "Payments", "description": "Takes money.", "tags": ["java"],
+                                                     "annotations": {"github.com/project-slug": "acme/pay-svc", "jira/project-key": "PAY", "backstage.io/view-url": "https://x"}},
                    "spec": {"type": "service", "lifecycle": "production", "owner": "group:default/team-a", "system": "shop"}}),
             expect![[r#"
                 id component:default/payments
                 title Payments
                 text Takes money.
                 location /catalog/default/component/payments
-                keywords ["payments", "Payments", "java"]
+                keywords ["payments", "Payments", "java", "acme/pay-svc", "PAY"]
                 facets [("kind", "Component"), ("type", "service"), ("owner", "group:default/team-a"), ("lifecycle", "production"), ("namespace", "default"), ("system", "shop"), ("tags", "java")]
                 fields {"authorization":{"resourceRef":"component:default/payments"},"componentType":"service","kind":"Component","lifecycle":"production","name":"payments","namespace":"default","owner":"group:default/team-a","ownerRef":"group:default/team-a","type":"service"}
             "#]],
