@@ -125,6 +125,19 @@ impl Drop for Server {
 }
 
 impl Server {
+    /// Starts the release binary on `config` in `data`, its log in `data/server.log`.
+    pub(crate) fn start(config: &Path, data: &Path) -> anyhow::Result<Self> {
+        let child = Command::new(release_binary())
+            .args(["serve", "--config"])
+            .arg(config)
+            .current_dir(data)
+            .env("RUST_LOG", "warn")
+            .stderr(std::fs::File::create(data.join("server.log"))?)
+            .spawn()
+            .context("start the release binary")?;
+        Ok(Self { child })
+    }
+
     pub(crate) fn status_kb(&self, key: &str) -> f64 {
         std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .ok()
@@ -264,15 +277,7 @@ fn bench_one(
         ),
     )?;
     let start = Instant::now();
-    let child = Command::new(release_binary())
-        .args(["serve", "--config"])
-        .arg(&config)
-        .current_dir(&data)
-        .env("RUST_LOG", "warn")
-        .stderr(std::fs::File::create(data.join("server.log"))?)
-        .spawn()
-        .context("start the release binary")?;
-    let mut server = Server { child };
+    let mut server = Server::start(&config, &data)?;
     // Every generated entity, the root Location file and the generated Location.
     let expected = generated + 2;
     let deadline = start + Duration::from_secs(900);

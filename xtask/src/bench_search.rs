@@ -75,15 +75,7 @@ fn bench(dir: &Path, entities: usize, copies: usize) -> anyhow::Result<()> {
             publish.display()
         ),
     )?;
-    let child = Command::new(release_binary())
-        .args(["serve", "--config"])
-        .arg(&config)
-        .current_dir(&data)
-        .env("RUST_LOG", "warn")
-        .stderr(std::fs::File::create(data.join("server.log"))?)
-        .spawn()
-        .context("start the release binary")?;
-    let server = Server { child };
+    let server = Server::start(&config, &data)?;
     let mut rows: Vec<(String, String)> = Vec::new();
 
     // Ingested: every generated entity, the two Location roots and the generated Location.

@@ -29,6 +29,7 @@ mod plugin;
 pub mod search;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod url;
 
 pub use error::{ErrorCode, PortalError};
 pub use plugin::{EntityCard, EntityTab, Icon, NavItem, Plugin, Registry};

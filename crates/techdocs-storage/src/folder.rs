@@ -60,13 +60,27 @@ impl Folder {
         .unwrap_or_default()
     }
 
-    /// Copies the site into a staging folder beside the old one, then swaps
-    /// them: readers see the old site or the new one, never a mix.
-    pub(crate) async fn publish(&self, site: &SiteRef, from: &Path) -> Result<usize, StorageError> {
+    /// Copies `files` of the site into a staging folder beside the old one,
+    /// then swaps them: readers see the old site or the new one, never a mix.
+    pub(crate) async fn publish(
+        &self,
+        site: &SiteRef,
+        from: &Path,
+        files: Vec<String>,
+    ) -> Result<usize, StorageError> {
         let (dest, from) = (self.dir(site), from.to_owned());
         tokio::task::spawn_blocking(move || {
-            portico_techdocs::output::replace_dir(&dest, |staging| copy_tree(&from, staging))
-                .map_err(|source| StorageError::Io { path: dest.clone(), source })
+            portico_techdocs::output::replace_dir(&dest, |staging| {
+                for file in &files {
+                    let target = staging.join(file);
+                    if let Some(parent) = target.parent() {
+                        std::fs::create_dir_all(parent)?;
+                    }
+                    std::fs::copy(from.join(file), target)?;
+                }
+                Ok(files.len())
+            })
+            .map_err(|source| StorageError::Io { path: dest.clone(), source })
         })
         .await
         .map_err(|e| StorageError::NotASite(format!("publishing failed: {e}")))?
@@ -85,27 +99,4 @@ fn dirs(path: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
-}
-
-/// Copies regular files and folders; a symlink is refused (it could point anywhere).
-fn copy_tree(from: &Path, to: &Path) -> std::io::Result<usize> {
-    std::fs::create_dir_all(to)?;
-    let mut count = 0;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let kind = entry.file_type()?;
-        let target = to.join(entry.file_name());
-        if kind.is_symlink() {
-            return Err(std::io::Error::other(format!(
-                "{} is a symlink; a published site holds plain files only",
-                entry.path().display()
-            )));
-        } else if kind.is_dir() {
-            count += copy_tree(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)?;
-            count += 1;
-        }
-    }
-    Ok(count)
 }

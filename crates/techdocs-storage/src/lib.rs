@@ -178,7 +178,7 @@ impl Storage {
     pub async fn publish(&self, site: &SiteRef, dir: &Path) -> Result<usize, StorageError> {
         let files = built_site_files(dir).await?;
         match &self.backend {
-            Backend::Folder(f) => f.publish(site, dir).await,
+            Backend::Folder(f) => f.publish(site, dir, files).await,
             Backend::Bucket(b) => b.publish(site, dir, files).await,
         }
     }

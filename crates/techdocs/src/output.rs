@@ -80,27 +80,9 @@ pub const PORTICO_DIR: &str = "_portico";
 /// The site index inside [`PORTICO_DIR`].
 pub const SITE_INDEX_FILE: &str = "_portico/site.json";
 
-/// Where an entity's site lives under a publisher's root: Backstage's
-/// `<namespace>/<kind>/<name>`, lower-cased unless `case_sensitive`
-/// (`techdocs.legacyUseCaseSensitiveTripletPaths`). `None` when a part is not
-/// a plain name (empty, `.`, `..`, a slash or anything outside `[A-Za-z0-9-_.]`).
-pub fn site_dir(
-    root: &Path,
-    triplet: [&str; 3],
-    case_sensitive: bool,
-) -> Option<std::path::PathBuf> {
-    let mut dir = root.to_path_buf();
-    for part in triplet {
-        if !plain_part(part) {
-            return None;
-        }
-        dir.push(if case_sensitive { part.to_string() } else { part.to_ascii_lowercase() });
-    }
-    Some(dir)
-}
-
-/// Whether `part` may be a namespace, kind or name in storage: letters,
-/// digits, `-`, `_` and `.`, at most 253 bytes, not `.` or `..`.
+/// Whether `part` may be a namespace, kind or name in storage (Backstage's
+/// `<namespace>/<kind>/<name>` layout): letters, digits, `-`, `_` and `.`,
+/// at most 253 bytes, not `.` or `..`.
 pub fn plain_part(part: &str) -> bool {
     !part.is_empty()
         && part.len() <= 253

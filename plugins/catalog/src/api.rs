@@ -227,25 +227,11 @@ pub async fn register(target: String) -> Result<(), PortalError> {
     #[cfg(feature = "ssr")]
     leptos_axum::redirect(&format!(
         "/catalog-import?registered={count}&target={}",
-        urlencode(&target)
+        portico_plugin_api::url::encode_component(&target)
     ));
     #[cfg(not(feature = "ssr"))]
     let _ = count;
     Ok(())
-}
-
-/// Percent-encodes a query value.
-pub fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 /// One row of the Problems page.

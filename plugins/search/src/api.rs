@@ -35,15 +35,6 @@ pub struct Run {
     pub mark: bool,
 }
 
-/// What a query component keeps as is: RFC 3986's unreserved characters.
-const COMPONENT: &percent_encoding::AsciiSet =
-    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
-
-/// Percent-encodes a URL query component.
-pub fn encode(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, COMPONENT).to_string()
-}
-
 /// Splits highlighted text into runs at the result's tags.
 pub fn runs(text: &str, pre: &str, post: &str) -> Vec<Run> {
     let mut out = Vec::new();
@@ -139,12 +130,6 @@ pub async fn search(params: SearchParams) -> Result<SearchView, PortalError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn query_components_are_percent_encoded() {
-        assert_eq!(encode("a b&c=d/é-_.~"), "a%20b%26c%3Dd%2F%C3%A9-_.~");
-        assert_eq!(encode("filters[kind]"), "filters%5Bkind%5D");
-    }
 
     #[test]
     fn highlighted_text_splits_into_runs_at_the_tags() {

@@ -31,8 +31,9 @@ struct Suggestion {
 
 /// `/search?term=…`.
 fn results_href(term: &str) -> String {
-    let encoded = crate::api::encode(term.trim());
-    if encoded.is_empty() { "/search".into() } else { format!("/search?term={encoded}") }
+    let term = term.trim();
+    let pairs = if term.is_empty() { vec![] } else { vec![("term".to_owned(), term.to_owned())] };
+    portico_plugin_api::url::with_query("/search", &pairs)
 }
 
 /// The sidebar entry and the dialog it opens (the caller puts it in a list item).
@@ -281,7 +282,10 @@ async fn fetch(term: &str) -> Result<(Vec<Suggestion>, usize, bool), String> {
         return Ok((Vec::new(), 0, false));
     }
     let term: String = term.chars().take(100).collect();
-    let url = format!("/api/search/query?term={}&pageLimit={SHOWN}", crate::api::encode(&term));
+    let url = format!(
+        "/api/search/query?term={}&pageLimit={SHOWN}",
+        portico_plugin_api::url::encode_component(&term)
+    );
     let resp = gloo_net::http::Request::get(&url)
         .send()
         .await

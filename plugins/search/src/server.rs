@@ -9,7 +9,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use base64::Engine as _;
-use portico_plugin_api::search::{SearchError, SearchHandle, SearchQuery, SearchResults};
+use portico_plugin_api::search::{
+    SearchError, SearchHandle, SearchHit, SearchQuery, SearchResults,
+};
 use portico_plugin_api::server::{Backend, ConfigError, PluginContext, ServerError};
 use portico_plugin_api::{ErrorCode, PortalError};
 use serde_json::{Value, json};
@@ -240,7 +242,7 @@ async fn status(State(api): State<Api>) -> Response {
 pub(crate) async fn page(
     params: crate::api::SearchParams,
 ) -> Result<crate::api::SearchView, ServerError> {
-    use crate::api::{Facet, Hit, SearchView};
+    use crate::api::{Facet, SearchView};
     let ctx = portico_plugin_api::server::context("search")?;
     let config: Config = ctx.config().map_err(ServerError::internal)?;
     let mut notice = None;
@@ -262,48 +264,8 @@ pub(crate) async fn page(
         }
     }
     let results = run(&ctx.search, query).await?;
-    let hits = results
-        .hits
-        .iter()
-        .map(|hit| {
-            let field = |k: &str| {
-                hit.document.get(k).and_then(Value::as_str).unwrap_or_default().to_owned()
-            };
-            let shown = |name: &str| match hit.highlight.get(name) {
-                Some(h) => crate::api::runs(h, &results.pre_tag, &results.post_tag),
-                None => {
-                    let mut text = field(name);
-                    if name == "text" && text.chars().count() > 240 {
-                        text = text.chars().take(240).collect::<String>() + "…";
-                    }
-                    vec![crate::api::Run { text, mark: false }]
-                }
-            };
-            let mut meta = Vec::new();
-            let (kind, owner, lifecycle) = (field("kind"), field("owner"), field("lifecycle"));
-            if hit.doc_type == "techdocs" {
-                let entity = field("entityTitle");
-                if !entity.is_empty() {
-                    meta.push(entity);
-                }
-            } else if !kind.is_empty() {
-                meta.push(kind);
-            }
-            if !owner.is_empty() {
-                meta.push(format!("Owner: {owner}"));
-            }
-            if !lifecycle.is_empty() {
-                meta.push(lifecycle);
-            }
-            Hit {
-                type_label: crate::api::type_label(&hit.doc_type),
-                title: shown("title"),
-                snippet: shown("text"),
-                location: crate::api::safe_location(&field("location")),
-                meta,
-            }
-        })
-        .collect();
+    let hits =
+        results.hits.iter().map(|hit| page_hit(hit, &results.pre_tag, &results.post_tag)).collect();
     let facets = crate::api::FACETS
         .iter()
         .map(|(field, label)| Facet {
@@ -322,6 +284,40 @@ pub(crate) async fn page(
         page,
         notice,
     })
+}
+
+/// The longest snippet shown for a result without a highlighted passage.
+const SNIPPET_CHARS: usize = 240;
+
+/// One result as the page shows it: title and snippet as marked runs, the
+/// type, and what it belongs to (kind or docs site, owner, lifecycle).
+fn page_hit(hit: &SearchHit, pre: &str, post: &str) -> crate::api::Hit {
+    let field =
+        |k: &str| hit.document.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let shown = |name: &str| match hit.highlight.get(name) {
+        Some(h) => crate::api::runs(h, pre, post),
+        None => {
+            let mut text = field(name);
+            if name == "text" && text.chars().count() > SNIPPET_CHARS {
+                text = text.chars().take(SNIPPET_CHARS).collect::<String>() + "…";
+            }
+            vec![crate::api::Run { text, mark: false }]
+        }
+    };
+    let context = match hit.doc_type.as_str() {
+        "techdocs" => field("entityTitle"),
+        _ => field("kind"),
+    };
+    let owner = field("owner");
+    let owner = if owner.is_empty() { owner } else { format!("Owner: {owner}") };
+    let meta = [context, owner, field("lifecycle")].into_iter().filter(|m| !m.is_empty()).collect();
+    crate::api::Hit {
+        type_label: crate::api::type_label(&hit.doc_type),
+        title: shown("title"),
+        snippet: shown("text"),
+        location: crate::api::safe_location(&field("location")),
+        meta,
+    }
 }
 
 #[cfg(test)]

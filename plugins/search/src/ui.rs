@@ -43,11 +43,7 @@ fn href(params: &SearchParams) -> String {
     if params.page > 1 {
         pairs.push(("page".into(), params.page.to_string()));
     }
-    let query: Vec<String> = pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", crate::api::encode(k), crate::api::encode(v)))
-        .collect();
-    if query.is_empty() { "/search".into() } else { format!("/search?{}", query.join("&")) }
+    portico_plugin_api::url::with_query("/search", &pairs)
 }
 
 /// `/search`.

@@ -170,8 +170,9 @@ fn entity_facts(search: &SearchHandle, scope: &str) -> EntityFacts {
 }
 
 /// Re-indexes sites whose metadata changed and removes sites that went,
-/// twice a second (a bucket every five seconds), for the life of the server. The first look only records
-/// what is there (the full rebuild at start-up indexes it). A site is also
+/// twice a second (a bucket every five seconds), for the life of the server.
+/// The first look only records what is there (the full rebuild at start-up
+/// indexes it). A site is also
 /// indexed again when what it takes from its entity changes: the entity
 /// reached the index (at start-up the catalog is still being read), or its
 /// owner, title, lifecycle or type changed, so docs filter by the current

@@ -147,12 +147,7 @@ async fn ingested(app: &TestApp, n: usize) -> Value {
 
 /// Re-reads the fixture tree (through any entity of it).
 async fn refresh(app: &TestApp) -> Reply {
-    app.send(
-        "POST",
-        "/api/catalog/refresh",
-        Some(r#"{"entityRef":"component:default/payments-api"}"#),
-    )
-    .await
+    app.refresh("component:default/payments-api").await
 }
 
 async fn app(backend: Backend, yaml: &str) -> Option<TestApp> {
@@ -606,12 +601,7 @@ async fn registering_locations_through_the_api(backend: Backend) {
         app.get("/api/catalog/entities/by-name/user/default/alice").await.status,
         StatusCode::NOT_FOUND
     );
-    app.send(
-        "POST",
-        "/api/catalog/refresh",
-        Some(r#"{"entityRef":"component:default/payments-api"}"#),
-    )
-    .await;
+    refresh(&app).await;
     assert_eq!(
         app.get("/api/catalog/entities/by-name/user/default/alice").await.status,
         StatusCode::OK

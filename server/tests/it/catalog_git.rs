@@ -216,13 +216,7 @@ async fn file_remotes_are_read_in_place(backend: Backend) {
     );
     // Uncommitted edits are not the branch: only commits are read.
     write(&repo, "catalog-info.yaml", &component("uncommitted"));
-    let refresh = app
-        .send(
-            "POST",
-            "/api/catalog/refresh",
-            Some(r#"{"entityRef":"component:default/git-service"}"#),
-        )
-        .await;
+    let refresh = app.refresh("component:default/git-service").await;
     assert!(refresh.status.is_success(), "{}", refresh.body);
     let kept = app.get("/api/catalog/entities/by-name/component/default/git-service").await;
     assert!(

@@ -170,13 +170,7 @@ async fn catalog_and_docs_are_searchable_and_follow_changes(backend: Backend) {
 
     // A new entity is searchable after a refresh, without a rebuild.
     std::fs::write(&catalog, format!("{CATALOG}{DEMO}{LEDGER}")).expect("write");
-    let refreshed = app
-        .send(
-            "POST",
-            "/api/catalog/refresh",
-            Some(r#"{"entityRef":"component:default/payments-api"}"#),
-        )
-        .await;
+    let refreshed = app.refresh("component:default/payments-api").await;
     assert!(refreshed.status.is_success(), "{}", refreshed.body);
     wait_search(&app, "term=bookkeeping", |l| l == ["/catalog/default/component/ledger"]).await;
 
@@ -191,9 +185,7 @@ async fn catalog_and_docs_are_searchable_and_follow_changes(backend: Backend) {
     // a republish.
     let moved = DEMO.replace("owner: team-payments", "owner: team-docs");
     std::fs::write(&catalog, format!("{CATALOG}{moved}")).expect("write");
-    let refreshed = app
-        .send("POST", "/api/catalog/refresh", Some(r#"{"entityRef":"component:default/demo"}"#))
-        .await;
+    let refreshed = app.refresh("component:default/demo").await;
     assert!(refreshed.status.is_success(), "{}", refreshed.body);
     let moved = wait_search(
         &app,

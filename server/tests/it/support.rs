@@ -111,6 +111,12 @@ impl TestApp {
     }
 
     /// Sends a JSON body (or none) with any method.
+    /// `POST /api/catalog/refresh` of `entity_ref` (which re-reads its location).
+    pub async fn refresh(&self, entity_ref: &str) -> Reply {
+        let body = serde_json::json!({ "entityRef": entity_ref }).to_string();
+        self.send("POST", "/api/catalog/refresh", Some(&body)).await
+    }
+
     pub async fn send(&self, method: &str, path: &str, json: Option<&str>) -> Reply {
         let builder = Request::builder().method(method).uri(path);
         let req = match json {

@@ -50,11 +50,7 @@ fn url_of(q: &IndexQuery) -> String {
     if q.offset > 0 {
         parts.push(("offset".into(), q.offset.to_string()));
     }
-    let qs: Vec<String> = parts
-        .iter()
-        .map(|(k, v)| format!("{}={}", crate::api::urlencode(k), crate::api::urlencode(v)))
-        .collect();
-    format!("/catalog?{}", qs.join("&"))
+    portico_plugin_api::url::with_query("/catalog", &parts)
 }
 
 /// The catalog index page.
