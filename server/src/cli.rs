@@ -51,6 +51,19 @@ pub enum TechdocsCommand {
         #[arg(long)]
         etag: Option<String>,
     },
+    /// Preview the site in DIR in the portal's own reader, rebuilding on every save; the
+    /// open page reloads itself. Served on loopback as the entity default/component/local.
+    Serve {
+        /// The repository or folder with mkdocs.yml.
+        #[arg(default_value = ".", value_name = "DIR")]
+        dir: PathBuf,
+        /// The port (Backstage's techdocs-cli uses 3000 too).
+        #[arg(long, short, default_value_t = 3000)]
+        port: u16,
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+    },
     /// Publish a built site for an entity to the local publisher's folder, where the portal reads it.
     Publish {
         /// The entity: `<namespace>/<kind>/<name>`, as Backstage's techdocs-cli takes it.
@@ -132,6 +145,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::bail!("{} error(s); the site was not written", summary.errors);
             }
             Ok(())
+        }
+        Command::Techdocs(TechdocsCommand::Serve { dir, port, host }) => {
+            let options = crate::techdocs_serve::Options {
+                dir: cwd.join(dir),
+                host,
+                port,
+                config: cli.config,
+            };
+            crate::techdocs_serve::run(&options)
         }
         Command::Techdocs(TechdocsCommand::Publish { entity, dir, publish_directory }) => {
             use portico_techdocs_storage::{Publisher, Storage};

@@ -7,6 +7,8 @@
 //! - [`assets`]: the embedded WASM, JS, CSS and public files, and the themed stylesheet.
 //! - [`routes`]: the axum router (health, plugin backends, server functions, pages).
 //! - [`serve`]: binding, logging and graceful shutdown.
+//! - [`techdocs_cli`]: `portico techdocs build` and `publish`.
+//! - [`techdocs_serve`]: `portico techdocs serve`, the live preview.
 
 pub mod assets;
 pub mod catalog_cli;
@@ -16,4 +18,5 @@ pub mod routes;
 pub mod serve;
 pub mod settings;
 pub mod techdocs_cli;
+pub mod techdocs_serve;
 mod theme;

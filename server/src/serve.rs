@@ -67,4 +67,5 @@ async fn shutdown_signal() {
         () = terminate => {}
     }
     tracing::info!("shutdown signal received; finishing open requests");
+    portico_plugin_api::server::begin_shutdown();
 }

@@ -257,3 +257,21 @@ pub fn context(plugin_id: &'static str) -> Result<PluginContext, ServerError> {
         leptos::prelude::use_context::<SearchHandle>().unwrap_or_else(SearchHandle::disabled);
     Ok(PluginContext::new(plugin_id, db, config, data_root).with_search(search))
 }
+
+/// The process is stopping: set once by the binary when it is asked to stop.
+static SHUTDOWN: std::sync::LazyLock<tokio::sync::watch::Sender<bool>> =
+    std::sync::LazyLock::new(|| tokio::sync::watch::Sender::new(false));
+
+/// Says the portal is stopping: open event streams end, so the graceful
+/// shutdown (which waits for every open response) is not held up by them.
+/// Process-wide: one binary serves one portal.
+pub fn begin_shutdown() {
+    SHUTDOWN.send_replace(true);
+}
+
+/// Resolves once [`begin_shutdown`] was called; for responses that stay open
+/// (server-sent events), which end with it.
+pub async fn shutdown() {
+    let mut stopping = SHUTDOWN.subscribe();
+    let _ = stopping.wait_for(|stopping| *stopping).await;
+}

@@ -24,4 +24,4 @@ pub mod site;
 mod yaml;
 
 pub use diagnostic::{Check, Diagnostic, Severity};
-pub use site::{BuildOptions, NavItem, Site, build};
+pub use site::{BuildOptions, NavItem, Rebuild, Site, build, rebuild};

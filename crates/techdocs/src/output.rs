@@ -233,6 +233,37 @@ pub fn write_site(site: &Site, dest: &Path) -> io::Result<()> {
     })
 }
 
+/// Writes what a [`crate::rebuild`] changed into the site already at `dest`:
+/// the pages in `pages` (URLs), the search index, the site index and the
+/// metadata, each file replaced whole (written beside it, then renamed).
+///
+/// Only right when the nav is what `dest` already has (each page's document
+/// carries the nav around it) and no page or asset came or went; otherwise
+/// use [`write_site`].
+pub fn update_site(site: &Site, dest: &Path, pages: &[String]) -> io::Result<()> {
+    let changed: std::collections::HashSet<&str> = pages.iter().map(String::as_str).collect();
+    site.pages.par_iter().filter(|page| changed.contains(page.url.as_str())).try_for_each(
+        |page| {
+            replace_file(dest, &page_file(&page.url), page_document(site, page).as_bytes())?;
+            let detail =
+                PageDetail { title: page.title.clone(), headings: page.rendered.headings.clone() };
+            replace_file(dest, &page_detail_file(&page.url), &json_bytes(&detail))
+        },
+    )?;
+    replace_file(dest, "search/search_index.json", &json_bytes(&search_index(site)))?;
+    replace_file(dest, SITE_INDEX_FILE, &json_bytes(&site_index(site)))?;
+    // Last: a reader that sees the new etag finds the new pages.
+    replace_file(dest, METADATA_FILE, &json_bytes(&metadata(site)))
+}
+
+/// Replaces one file atomically: a reader gets the old bytes or the new ones.
+fn replace_file(dir: &Path, path: &str, bytes: &[u8]) -> io::Result<()> {
+    let target = dir.join(path);
+    let staging = dir.join(format!("{path}.portico-new"));
+    write_file(dir, &format!("{path}.portico-new"), bytes)?;
+    fs::rename(&staging, &target)
+}
+
 /// Replaces the folder `dest` by what `fill` writes into a staging folder
 /// beside it: readers see the old folder or the new one, never a mix, and a
 /// failed `fill` leaves the old one in place.

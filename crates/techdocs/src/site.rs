@@ -64,6 +64,11 @@ pub struct Page {
     /// The file inside its docs folder, and that folder's place in the site (for the automatic nav).
     docs_rel: String,
     prefix: String,
+    /// The Markdown file (absolute), its content's hash and the page's own
+    /// diagnostics: what [`rebuild`] needs to reuse the page.
+    file: PathBuf,
+    digest: Vec<u8>,
+    own_diagnostics: Vec<Diagnostic>,
 }
 
 /// A file copied as it is (images, downloads).
@@ -148,6 +153,49 @@ struct Source {
 /// A configuration that cannot be used is an `Err`; everything else (broken
 /// links, unreadable pages) is a diagnostic on the returned site.
 pub fn build(root: &Path, dir: &Path, options: &BuildOptions) -> Result<Site, Diagnostic> {
+    build_reusing(root, dir, options, None).map(|r| r.site)
+}
+
+/// A site built again after some of its files changed.
+#[derive(Debug)]
+pub struct Rebuild {
+    pub site: Site,
+    /// The URLs of the pages rendered again (every page when `full`).
+    pub rendered: Vec<String>,
+    /// No page was reused: a changed file was not a page (mkdocs.yml, a
+    /// snippet), pages or assets were added, removed or failed before, or
+    /// every page changed.
+    pub full: bool,
+}
+
+impl Rebuild {
+    /// A site built from scratch, as a rebuild that rendered everything.
+    pub fn whole(site: Site) -> Self {
+        let rendered = site.pages.iter().map(|p| p.url.clone()).collect();
+        Rebuild { site, rendered, full: true }
+    }
+}
+
+/// Builds `previous` again after the files in `changed` (absolute paths) were
+/// saved: when they are all pages of the site and no page or asset came or
+/// went, only those pages are rendered and the rest are reused; otherwise it
+/// is a full build. The nav, anchor checks and etag are always recomputed.
+pub fn rebuild(
+    previous: Site,
+    root: &Path,
+    dir: &Path,
+    options: &BuildOptions,
+    changed: &[PathBuf],
+) -> Result<Rebuild, Diagnostic> {
+    build_reusing(root, dir, options, Some((previous, changed)))
+}
+
+fn build_reusing(
+    root: &Path,
+    dir: &Path,
+    options: &BuildOptions,
+    previous: Option<(Site, &[PathBuf])>,
+) -> Result<Rebuild, Diagnostic> {
     let root = root.canonicalize().map_err(|e| {
         Diagnostic::error(Check::Config, root.display().to_string(), 0, format!("cannot open: {e}"))
     })?;
@@ -171,13 +219,35 @@ pub fn build(root: &Path, dir: &Path, options: &BuildOptions) -> Result<Site, Di
     for asset in &assets {
         map.assets.insert(asset.source.clone(), asset.url.clone());
     }
-    markdown::highlight::warm_up();
+    let mut reusable = match previous {
+        Some((previous, changed)) => reusable_pages(previous, changed, &sources, &assets),
+        None => HashMap::new(),
+    };
+    let full = reusable.is_empty();
+    if full || reusable.len() < sources.len() {
+        markdown::highlight::warm_up();
+    }
 
-    let rendered: Vec<(Option<Page>, Vec<Diagnostic>, Vec<u8>)> =
-        sources.par_iter().map(|source| render_source(&root, source, &trees, &map)).collect();
+    let fresh: Vec<(Option<Page>, Vec<Diagnostic>, Vec<u8>)> = sources
+        .par_iter()
+        .filter(|source| !reusable.contains_key(&source.file))
+        .map(|source| render_source(&root, source, &trees, &map))
+        .collect();
+    let mut fresh = fresh.into_iter();
     let mut hasher = Sha256::new();
-    let mut pages = Vec::with_capacity(rendered.len());
-    for (page, page_diagnostics, digest) in rendered {
+    let mut pages = Vec::with_capacity(sources.len());
+    let mut rendered = Vec::new();
+    for source in &sources {
+        let (page, page_diagnostics, digest) = match reusable.remove(&source.file) {
+            Some(page) => {
+                let (own, digest) = (page.own_diagnostics.clone(), page.digest.clone());
+                (Some(page), own, digest)
+            }
+            None => {
+                rendered.push(source.url.clone());
+                fresh.next().unwrap_or_default()
+            }
+        };
         hasher.update(&digest);
         diagnostics.extend(page_diagnostics);
         pages.extend(page);
@@ -203,7 +273,7 @@ pub fn build(root: &Path, dir: &Path, options: &BuildOptions) -> Result<Site, Di
     let etag = options.etag.clone().unwrap_or_else(|| hex::encode(&hasher.finalize()[..10]));
     let build_timestamp =
         SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
-    Ok(Site {
+    let site = Site {
         site_name: config.site_name.clone(),
         site_description: config.site_description.clone(),
         repo_url: config.repo_url.clone(),
@@ -213,7 +283,38 @@ pub fn build(root: &Path, dir: &Path, options: &BuildOptions) -> Result<Site, Di
         diagnostics,
         etag,
         build_timestamp,
-    })
+    };
+    Ok(Rebuild { site, rendered, full })
+}
+
+/// The pages of `previous` that a rebuild may keep, by file: none unless
+/// every changed file is one of its pages and the site still has exactly the
+/// same pages (at the same URLs) and assets. Links between pages are resolved
+/// against that layout, so any change to it renders everything again.
+fn reusable_pages(
+    previous: Site,
+    changed: &[PathBuf],
+    sources: &[Source],
+    assets: &[Asset],
+) -> HashMap<PathBuf, Page> {
+    let before: HashSet<(&Path, &str)> =
+        previous.pages.iter().map(|p| (p.file.as_path(), p.url.as_str())).collect();
+    let now: HashSet<(&Path, &str)> =
+        sources.iter().map(|s| (s.file.as_path(), s.url.as_str())).collect();
+    let assets_before: HashSet<(&Path, &str)> =
+        previous.assets.iter().map(|a| (a.source.as_path(), a.url.as_str())).collect();
+    let assets_now: HashSet<(&Path, &str)> =
+        assets.iter().map(|a| (a.source.as_path(), a.url.as_str())).collect();
+    let only_pages_changed = changed.iter().all(|c| before.iter().any(|(file, _)| file == c));
+    if before != now || assets_before != assets_now || !only_pages_changed {
+        return HashMap::new();
+    }
+    previous
+        .pages
+        .into_iter()
+        .filter(|p| !changed.contains(&p.file))
+        .map(|p| (p.file.clone(), p))
+        .collect()
 }
 
 fn collect_trees<'c>(specs: &'c [NavSpec], prefix: &str, trees: &mut Vec<DocsTree<'c>>) {
@@ -393,6 +494,9 @@ fn render_source(
         rendered,
         docs_rel: source.docs_rel.clone(),
         prefix: tree.prefix.clone(),
+        file: source.file.clone(),
+        digest: digest.clone(),
+        own_diagnostics: diagnostics.clone(),
     };
     (Some(page), diagnostics, digest)
 }

@@ -314,3 +314,107 @@ fn backstages_docs_build() {
     // Every nav entry of mkdocs.yml resolves (the corpus's nav is complete).
     assert!(!problems(&site).iter().any(|p| p.contains("nav entry")), "{:?}", problems(&site));
 }
+
+/// Rebuilds the site in `dir` after `changed` (relative paths) were written.
+fn rebuild(site: Site, dir: &Path, changed: &[&str]) -> portico_techdocs::Rebuild {
+    let root = dir.canonicalize().unwrap();
+    let changed: Vec<_> = changed.iter().map(|c| root.join(c)).collect();
+    let options = BuildOptions::default();
+    portico_techdocs::rebuild(site, dir, dir, &options, &changed).unwrap()
+}
+
+fn html_of<'s>(site: &'s Site, url: &str) -> &'s str {
+    &site.pages.iter().find(|p| p.url == url).unwrap().rendered.html
+}
+
+#[test]
+fn a_saved_page_is_the_only_one_rendered_again() {
+    let dir = repo(&[
+        ("mkdocs.yml", "site_name: Small\n"),
+        ("docs/index.md", "# Home\n\nSee [a](a.md#part).\n"),
+        ("docs/a.md", "# A\n\n## Part\n\nFirst text.\n"),
+        ("docs/b.md", "# B\n\nUnchanged.\n"),
+    ]);
+    let first = portico_techdocs::build(dir.path(), dir.path(), &BuildOptions::default()).unwrap();
+    let etag = first.etag.clone();
+    assert!(problems(&first).is_empty(), "{:?}", problems(&first));
+
+    // One page saved: only it is rendered; the anchor check sees its new ids.
+    std::fs::write(dir.path().join("docs/a.md"), "# A again\n\n## Other\n\nSecond text.\n")
+        .unwrap();
+    let second = rebuild(first, dir.path(), &["docs/a.md"]);
+    assert!(!second.full);
+    assert_eq!(second.rendered, ["a/"]);
+    assert!(html_of(&second.site, "a/").contains("Second text"));
+    assert!(html_of(&second.site, "b/").contains("Unchanged"));
+    assert_ne!(second.site.etag, etag, "the etag follows the content");
+    assert_eq!(nav(&second.site), "Home -> \"\"\nA again -> \"a/\"\nB -> \"b/\"\n");
+    expect![[r#"
+        [
+            "warning: docs/index.md:3: anchor `#part` is not a heading or id on `a/`",
+        ]
+    "#]]
+    .assert_debug_eq(&problems(&second.site));
+
+    // The same build from scratch gives the same site.
+    let scratch =
+        portico_techdocs::build(dir.path(), dir.path(), &BuildOptions::default()).unwrap();
+    assert_eq!(scratch.etag, second.site.etag);
+    assert_eq!(html_of(&scratch, "a/"), html_of(&second.site, "a/"));
+
+    // A new page changes the layout (links resolve against it): everything renders.
+    std::fs::write(dir.path().join("docs/c.md"), "# C\n").unwrap();
+    let third = rebuild(second.site, dir.path(), &["docs/c.md"]);
+    assert!(third.full);
+    assert_eq!(third.rendered.len(), 4);
+
+    // mkdocs.yml is not a page: everything renders, with the new config.
+    std::fs::write(dir.path().join("mkdocs.yml"), "site_name: Renamed\n").unwrap();
+    let fourth = rebuild(third.site, dir.path(), &["mkdocs.yml"]);
+    assert!(fourth.full);
+    assert_eq!(fourth.site.site_name, "Renamed");
+}
+
+#[test]
+fn an_updated_site_on_disk_matches_a_fresh_write() {
+    let dir = repo(&[
+        ("mkdocs.yml", "site_name: Small\n"),
+        ("docs/index.md", "# Home\n"),
+        ("docs/a.md", "# A\n\nOld words.\n"),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let (updated, fresh) = (out.path().join("updated"), out.path().join("fresh"));
+    let first = portico_techdocs::build(dir.path(), dir.path(), &BuildOptions::default()).unwrap();
+    output::write_site(&first, &updated).unwrap();
+
+    std::fs::write(dir.path().join("docs/a.md"), "# A\n\nNew words.\n").unwrap();
+    let again = rebuild(first, dir.path(), &["docs/a.md"]);
+    output::update_site(&again.site, &updated, &again.rendered).unwrap();
+    output::write_site(&again.site, &fresh).unwrap();
+
+    let files = |root: &Path| -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<_> = walkdir::WalkDir::new(root)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(root).unwrap().display().to_string();
+                (rel, std::fs::read(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let (updated_files, fresh_files) = (files(&updated), files(&fresh));
+    let names = |f: &[(String, Vec<u8>)]| f.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&updated_files), names(&fresh_files), "no file left over or missing");
+    for ((name, a), (_, b)) in updated_files.iter().zip(&fresh_files) {
+        if name != output::METADATA_FILE {
+            assert_eq!(a, b, "{name} differs");
+        }
+    }
+    let metadata: Metadata =
+        serde_json::from_slice(&std::fs::read(updated.join(output::METADATA_FILE)).unwrap())
+            .unwrap();
+    assert_eq!(metadata.etag, again.site.etag);
+}

@@ -48,6 +48,10 @@ pub struct DocPage {
     pub etag: String,
     /// `Portico` or `MkDocs`: who built the stored site.
     pub generator: String,
+    /// The site's change stream (server-sent events), with this build's etag.
+    pub events_url: String,
+    /// Reload as soon as the site changes (`techdocs.liveReload`), rather than offer to.
+    pub live_reload: bool,
 }
 
 /// A documented entity, for the `/docs` index.

@@ -20,6 +20,11 @@ pub struct Config {
     /// Backstage's cache settings: accepted and ignored.
     #[serde(default)]
     pub cache: Option<serde_json::Value>,
+    /// Portico's own key: reload a page open in the reader as soon as its
+    /// site is published again (`portico techdocs serve` turns it on). Off, the
+    /// reader says a newer version is available and offers to reload.
+    #[serde(default)]
+    pub live_reload: bool,
     /// Read sites from `<Namespace>/<Kind>/<name>` as written, instead of lower-cased.
     #[serde(default)]
     pub legacy_use_case_sensitive_triplet_paths: bool,

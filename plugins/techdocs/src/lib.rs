@@ -9,9 +9,12 @@
 
 #![recursion_limit = "256"]
 
+mod addons;
 pub mod api;
 #[cfg(feature = "ssr")]
 mod config;
+#[cfg(feature = "ssr")]
+mod events;
 mod routes;
 #[cfg(feature = "ssr")]
 mod search;

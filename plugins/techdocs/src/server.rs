@@ -62,6 +62,7 @@ fn router(ctx: &PluginContext) -> Result<Router, ConfigError> {
     Ok(Router::new()
         .route("/static/docs/{namespace}/{kind}/{name}/{*path}", get(static_file))
         .route("/metadata/techdocs/{namespace}/{kind}/{name}", get(metadata))
+        .route("/events/{namespace}/{kind}/{name}", get(crate::events::events))
         .with_state(storage))
 }
 
@@ -112,7 +113,7 @@ async fn metadata(
     }
 }
 
-fn not_found(message: &str) -> Response {
+pub(crate) fn not_found(message: &str) -> Response {
     let error = PortalError::not_found(message);
     (StatusCode::NOT_FOUND, axum::Json(portico_plugin_api::server::error_body(&error)))
         .into_response()
@@ -143,6 +144,11 @@ fn content_type(path: &str) -> &'static str {
 fn storage() -> Result<Storage, ServerError> {
     let ctx = portico_plugin_api::server::context("techdocs")?;
     open_storage(&ctx).map_err(ServerError::internal)
+}
+
+fn config() -> Result<Config, ServerError> {
+    let ctx = portico_plugin_api::server::context("techdocs")?;
+    ctx.config().map_err(ServerError::internal)
 }
 
 /// The reader's data for one page.
@@ -206,6 +212,10 @@ pub(crate) async fn doc_page(
     };
     let page = index.as_ref().and_then(|i| i.pages.iter().find(|p| p.url == url));
     let nav = index.as_ref().map(|i| nav(&i.nav, &base, &url)).unwrap_or_default();
+    let events_url = portico_plugin_api::url::with_query(
+        &format!("/api/techdocs/events/{}", site.path()),
+        &[("etag".into(), metadata.etag.clone())],
+    );
     Ok(DocPage {
         site_name: metadata.site_name,
         site_description: metadata.site_description,
@@ -224,6 +234,8 @@ pub(crate) async fn doc_page(
         } else {
             "MkDocs".into()
         },
+        events_url,
+        live_reload: config()?.live_reload,
     })
 }
 

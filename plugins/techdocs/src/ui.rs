@@ -155,6 +155,8 @@ fn Reader(page: DocPage) -> impl IntoView {
         built_at,
         etag,
         generator,
+        events_url,
+        live_reload,
         ..
     } = page;
     let short_etag: String = etag.chars().take(12).collect();
@@ -176,6 +178,7 @@ fn Reader(page: DocPage) -> impl IntoView {
                     {edit_url.map(|u| view! { <a href=u rel="noopener noreferrer">"Edit this page"</a> })}
                     {source_url.map(|u| view! { <a href=u rel="noopener noreferrer">"View source"</a> })}
                 </div>
+                <crate::addons::LiveReload events_url=events_url auto=live_reload/>
                 <article class="pt-docs__content" inner_html=html></article>
             </div>
             <nav class="pt-docs__toc" aria-label="On this page">

@@ -1,14 +1,10 @@
 //! The `portico` binary with bad input: one clear line, a non-zero exit, no panic.
 //! Also start-up and graceful shutdown on SIGTERM.
 
-use crate::support::portico;
+use crate::support::{free_port, portico};
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
-}
 
 fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
     let path = dir.join(name);

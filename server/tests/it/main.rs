@@ -12,3 +12,4 @@ mod search;
 mod support;
 mod techdocs;
 mod techdocs_cli;
+mod techdocs_serve;

@@ -215,3 +215,8 @@ pub fn portico(args: &[&str], cwd: &Path) -> std::process::Output {
         .output()
         .expect("portico runs")
 }
+
+/// A port nobody listens on now, for a server the test starts.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
