@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { axeViolations, launchBrowser, portico, startServer, waitUntil } from './support.js';
+import { axeViolations, launchBrowser, portico, startServer, waitForHydration, waitUntil } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'portico-techdocs-e2e-'));
 const files = {
@@ -37,6 +37,8 @@ const files = {
     '',
   ].join('\n'),
   'repo/docs/ops/deploy.md': '# Deploy\n\n## Steps\n\n1. Build\n2. Ship\n\n## Rollback\n\nRevert the release.\n',
+  'notes/mkdocs.yml': 'site_name: Release notes\n',
+  'notes/docs/index.md': '# Release notes\n\nVersion one.\n',
   'catalog.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: gateway\n  annotations:\n    backstage.io/techdocs-ref: dir:.\nspec: {type: service, lifecycle: production, owner: platform}\n',
 };
 for (const [path, text] of Object.entries(files)) {
@@ -46,6 +48,12 @@ for (const [path, text] of Object.entries(files)) {
 const publish = join(dir, 'publish');
 execFileSync(portico, ['techdocs', 'build', 'repo', '--output', 'site', '--strict'], { cwd: dir });
 execFileSync(portico, ['techdocs', 'publish', '--entity', 'default/Component/gateway', 'site', '--publish-directory', publish], { cwd: dir });
+/** Builds the `notes` folder and publishes it as default/component/notes. */
+function publishNotes() {
+  execFileSync(portico, ['techdocs', 'build', 'notes', '--output', 'notes-site'], { cwd: dir });
+  execFileSync(portico, ['techdocs', 'publish', '--entity', 'default/Component/notes', 'notes-site', '--publish-directory', publish], { cwd: dir });
+}
+publishNotes();
 
 let server;
 let browser;
@@ -138,5 +146,23 @@ describe('docs reader', () => {
       }
       await context.close();
     }
+  });
+
+  test('a site published again while open says so, and Reload shows the new version', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/docs/default/component/notes/`);
+    await waitForHydration(page);
+    assert.ok(await page.getByText('Version one.').isVisible());
+    const status = page.getByRole('status').filter({ hasText: 'newer version' });
+    assert.equal(await status.count(), 0, 'nothing to say before a new build');
+
+    writeFileSync(join(dir, 'notes/docs/index.md'), '# Release notes\n\nVersion two.\n');
+    publishNotes();
+    await status.waitFor({ timeout: 20_000 });
+    assert.ok(await page.getByText('Version one.').isVisible(), 'the reader is not reloaded under the user');
+    assert.deepEqual(await axeViolations(page), [], 'with the notice shown');
+    await status.getByRole('button', { name: 'Reload' }).click();
+    await page.getByText('Version two.').waitFor();
+    await page.close();
   });
 });

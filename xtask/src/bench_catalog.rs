@@ -139,15 +139,7 @@ impl Server {
     }
 
     pub(crate) fn status_kb(&self, key: &str) -> f64 {
-        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find_map(|l| l.strip_prefix(key))
-                    .and_then(|v| v.split_whitespace().next())
-                    .and_then(|v| v.parse().ok())
-            })
-            .unwrap_or(0.0)
+        crate::util::status_kb(self.child.id(), key)
     }
 }
 

@@ -9,6 +9,8 @@
 //! MkDocs renders the whole nav into every page, so its output grows with the
 //! square of the page count (at 10 copies it filled this machine's disk past
 //! 3.6 GB); `--mkdocs-max N` (default 1) runs it only up to N copies.
+//! Then `--saves N` (default 20) one-page saves in `portico techdocs serve`
+//! ([`crate::bench_techdocs_serve`]).
 
 use crate::util::{release_binary, root, target_dir};
 use anyhow::{Context, bail};
@@ -23,6 +25,8 @@ struct Options {
     copies: Vec<usize>,
     runs: usize,
     mkdocs_max: usize,
+    /// One-page saves in `techdocs serve` (0: not measured).
+    saves: usize,
 }
 
 fn options(args: &[String]) -> anyhow::Result<Options> {
@@ -39,10 +43,11 @@ fn options(args: &[String]) -> anyhow::Result<Options> {
     } else {
         value("--mkdocs-max").map(|n| n.parse()).transpose()?.unwrap_or(1)
     };
+    let saves = value("--saves").map(|n| n.parse()).transpose()?.unwrap_or(20);
     if copies.is_empty() || copies.contains(&0) || runs == 0 {
         bail!("--copies takes numbers of at least 1, --runs at least 1");
     }
-    Ok(Options { copies, runs, mkdocs_max })
+    Ok(Options { copies, runs, mkdocs_max, saves })
 }
 
 /// The corpus: ../shared/corpora/backstage beside the project.
@@ -103,19 +108,12 @@ fn mkdocs() -> anyhow::Result<PathBuf> {
 fn measure(mut command: Command) -> anyhow::Result<(f64, f64)> {
     let start = Instant::now();
     let mut child = command.stdout(Stdio::null()).stderr(Stdio::piped()).spawn()?;
-    let status_file = format!("/proc/{}/status", child.id());
     let mut peak_kb = 0.0_f64;
     let status = loop {
         if let Some(status) = child.try_wait()? {
             break status;
         }
-        if let Some(kb) = std::fs::read_to_string(&status_file).ok().and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        }) {
-            peak_kb = peak_kb.max(kb);
-        }
+        peak_kb = peak_kb.max(crate::util::status_kb(child.id(), "VmHWM:"));
         std::thread::sleep(Duration::from_millis(2));
     };
     let seconds = start.elapsed().as_secs_f64();
@@ -200,6 +198,9 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
         println!(
             "| {copies}x ({pages} pages) | {best:.3} s / {median:.3} s | {rss:.0} MB | {mk} | {mk_rss} | {speedup} |"
         );
+    }
+    if options.saves > 0 {
+        crate::bench_techdocs_serve::measure(&corpus, &dir, options.saves)?.print();
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ mod bench;
 mod bench_catalog;
 mod bench_search;
 mod bench_techdocs;
+mod bench_techdocs_serve;
 mod build;
 mod new_plugin;
 mod postgres;
@@ -36,7 +37,7 @@ cargo xtask <command>
   bench search [--entities 100000] [--copies 28]
                      the synthetic catalog plus the docs corpus published N times: full index
                      rebuild, index size, change-to-searchable time, query p50/p99 over HTTP
-  bench techdocs [--copies 1,10,50] [--runs 5] [--mkdocs-max 1] [--no-mkdocs]
+  bench techdocs [--copies 1,10,50] [--runs 5] [--mkdocs-max 1] [--no-mkdocs] [--saves 20]
                      build Backstage's docs (../shared/corpora/backstage) and copies of it with
                      `portico techdocs build` and with MkDocs + techdocs-core (a pinned virtualenv)
   gen-catalog <dir> [--entities N]

@@ -96,3 +96,13 @@ pub(crate) fn locked_version(package: &str) -> anyhow::Result<String> {
 pub(crate) fn is_root() -> bool {
     output("id", &["-u"]).is_some_and(|uid| uid == "0")
 }
+
+/// A `/proc/<pid>/status` figure in kB (`VmHWM:` is the peak RSS); 0 once the process is gone.
+pub(crate) fn status_kb(pid: u32, key: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines().find_map(|l| l.strip_prefix(key))?.split_whitespace().next()?.parse().ok()
+        })
+        .unwrap_or(0.0)
+}

@@ -5,7 +5,8 @@
 //!
 //! It watches the stored `techdocs_metadata.json`: whoever publishes (the
 //! CLI, CI, the serve command), the new etag is seen here. A folder is looked
-//! at every quarter second; a bucket every five (each look is a request).
+//! at every tenth of a second (a small file read); a bucket every five seconds
+//! (each look is a request).
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -18,7 +19,7 @@ use serde::Deserialize;
 
 use crate::server::{SiteRef, Storage, not_found};
 
-const FOLDER_PERIOD: Duration = Duration::from_millis(250);
+const FOLDER_PERIOD: Duration = Duration::from_millis(100);
 const BUCKET_PERIOD: Duration = Duration::from_secs(5);
 
 /// The event's name.
@@ -67,5 +68,35 @@ async fn next_etag(
         if let Some(stored) = stored.filter(|m| m.etag != shown) {
             return Some(stored.etag);
         }
+    }
+}
+
+/// `GET /sync/{namespace}/{kind}/{name}`: Backstage's "are the docs fresh?"
+/// call, which its reader makes on every page. Sites here are published from
+/// outside (the CLI, CI, the publish API) and read from storage, so there is
+/// never a build to wait for: `finish` with `updated: false` at once, as
+/// Backstage's `external` builder answers. As server-sent events when asked
+/// for them, else as JSON.
+pub(crate) async fn sync(
+    State(storage): State<Storage>,
+    UrlPath((namespace, kind, name)): UrlPath<(String, String, String)>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let Some(site) = storage.site(&namespace, &kind, &name) else {
+        return not_found("No such documentation site.");
+    };
+    if storage.json::<Metadata>(&site, output::METADATA_FILE).await.is_none() {
+        return not_found("No documentation is published for this entity.");
+    }
+    let finished = serde_json::json!({ "updated": false });
+    let wants_events = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/event-stream"));
+    if wants_events {
+        let event = Event::default().event("finish").data(finished.to_string());
+        Sse::new(futures::stream::iter([Ok::<_, Infallible>(event)])).into_response()
+    } else {
+        axum::Json(finished).into_response()
     }
 }

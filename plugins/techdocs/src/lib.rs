@@ -15,6 +15,8 @@ pub mod api;
 mod config;
 #[cfg(feature = "ssr")]
 mod events;
+#[cfg(feature = "ssr")]
+mod publish;
 mod routes;
 #[cfg(feature = "ssr")]
 mod search;

@@ -59,11 +59,23 @@ fn router(ctx: &PluginContext) -> Result<Router, ConfigError> {
     if tokio::runtime::Handle::try_current().is_ok() {
         tokio::spawn(crate::search::watch(storage.clone(), ctx.search.clone()));
     }
+    let publishing = crate::publish::Publishing {
+        storage: storage.clone(),
+        tokens: crate::publish::tokens(&ctx.config)?,
+        scratch: ctx.data_dir().join("uploads"),
+    };
+    let publish_route = Router::new()
+        .route("/publish/{namespace}/{kind}/{name}", axum::routing::put(crate::publish::publish))
+        // The route streams its body to disk with its own limit.
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .with_state(publishing);
     Ok(Router::new()
         .route("/static/docs/{namespace}/{kind}/{name}/{*path}", get(static_file))
         .route("/metadata/techdocs/{namespace}/{kind}/{name}", get(metadata))
         .route("/events/{namespace}/{kind}/{name}", get(crate::events::events))
-        .with_state(storage))
+        .route("/sync/{namespace}/{kind}/{name}", get(crate::events::sync))
+        .with_state(storage)
+        .merge(publish_route))
 }
 
 /// `GET /static/docs/{namespace}/{kind}/{name}/{*path}`: a stored file, as it is.

@@ -12,4 +12,5 @@ mod search;
 mod support;
 mod techdocs;
 mod techdocs_cli;
+mod techdocs_publish;
 mod techdocs_serve;

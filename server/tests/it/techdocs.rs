@@ -244,3 +244,30 @@ async fn a_site_published_to_s3_is_read_from_the_bucket() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn sync_answers_as_backstages_external_builder() {
+    let dir = published();
+    let app = TestApp::new(Backend::Sqlite, &config(dir.path())).await.expect("app");
+    let json = app.get("/api/techdocs/sync/default/component/demo").await;
+    assert_eq!(json.status, 200);
+    assert_eq!(crate::support::json_of(&json), serde_json::json!({ "updated": false }));
+    let events = app
+        .request(
+            axum::http::Request::get("/api/techdocs/sync/default/component/demo")
+                .header("accept", "text/event-stream")
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(events.headers["content-type"], "text/event-stream");
+    assert!(events.body.contains("event: finish\ndata: {\"updated\":false}"), "{}", events.body);
+    let missing = app.get("/api/techdocs/sync/default/component/nothing-here").await;
+    assert_eq!(missing.status, 404);
+    let reader = app.get("/docs/default/component/demo/").await;
+    assert!(
+        reader.body.contains("/api/techdocs/events/default/component/demo?etag="),
+        "the reader follows its site's changes: {}",
+        reader.body
+    );
+}
