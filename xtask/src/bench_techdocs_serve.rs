@@ -6,7 +6,7 @@
 //!
 //! The corpus is copied (not linked: the page is written to), and each save
 //! appends a numbered line to one page, with a pause between saves so each is
-//! its own burst.
+//! its own burst (a second apart: an author saves, then reads).
 
 use crate::bench_catalog::{get, percentile};
 use crate::util::{release_binary, status_kb};
@@ -90,7 +90,9 @@ pub(crate) fn measure(corpus: &Path, work: &Path, saves: usize) -> anyhow::Resul
             }
         }
         to_page.push(saved.elapsed().as_secs_f64() * 1000.0);
-        std::thread::sleep(Duration::from_millis(300));
+        // An author saves, then reads: a second apart, so each save is its own
+        // burst and the search index has taken in the last one.
+        std::thread::sleep(Duration::from_secs(1));
     }
     let peak_rss_mb = status_kb(preview.0.id(), "VmHWM:") / 1024.0;
     drop(preview);

@@ -138,20 +138,33 @@ pub fn site_index(site: &Site) -> SiteIndex {
     }
 }
 
-/// The MkDocs search plugin's `search_index.json`, borrowing the site's text
-/// (no copy of it as a JSON tree): one entry per page and per section.
-#[derive(Serialize)]
-pub struct SearchIndex<'s> {
-    config: SearchConfig,
-    docs: Vec<SearchDoc<'s>>,
+/// The MkDocs search plugin's `search_index.json` (`{"config": …, "docs": […]}`):
+/// one entry per page and per section.
+///
+/// Each page's entries are serialised once and kept on the page (a rebuild
+/// reuses unchanged pages), so writing the index again after one page
+/// changed costs a copy, not a serialisation of the whole site's text.
+pub fn search_index_json(site: &Site) -> Vec<u8> {
+    let fragments: Vec<&[u8]> = site.pages.iter().map(|p| p.search_entries()).collect();
+    let size = fragments.iter().map(|f| f.len() + 1).sum::<usize>() + 128;
+    let mut out = Vec::with_capacity(size);
+    out.extend_from_slice(SEARCH_CONFIG.as_bytes());
+    out.extend_from_slice(b",\"docs\":[");
+    let mut first = true;
+    for fragment in fragments.into_iter().filter(|f| !f.is_empty()) {
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        out.extend_from_slice(fragment);
+    }
+    out.extend_from_slice(b"]}");
+    out
 }
 
-#[derive(Serialize)]
-struct SearchConfig {
-    lang: [&'static str; 1],
-    separator: &'static str,
-    pipeline: [&'static str; 1],
-}
+/// The start of the index, up to its `docs`: MkDocs' search settings.
+const SEARCH_CONFIG: &str =
+    r#"{"config":{"lang":["en"],"separator":"[\\s\\-]+","pipeline":["stopWordFilter"]}"#;
 
 #[derive(Serialize)]
 struct SearchDoc<'s> {
@@ -160,38 +173,33 @@ struct SearchDoc<'s> {
     text: &'s str,
 }
 
-/// The search index of a built site.
-pub fn search_index(site: &Site) -> SearchIndex<'_> {
-    let mut docs = Vec::new();
-    for page in &site.pages {
-        // MkDocs repeats the whole page's text in the page's own entry; here it
-        // holds the text before the first heading, and each section holds its own,
-        // so the index is half the size and still covers every word once.
-        let intro = page
-            .rendered
-            .sections
-            .first()
-            .filter(|s| s.id.is_none())
-            .map_or("", |s| s.text.as_str());
-        docs.push(SearchDoc {
-            location: page.url.as_str().into(),
-            title: &page.title,
-            text: intro,
-        });
-        for section in &page.rendered.sections {
-            if let Some(id) = &section.id {
-                docs.push(SearchDoc {
-                    location: format!("{}#{id}", page.url).into(),
-                    title: &section.title,
-                    text: &section.text,
-                });
-            }
+/// One page's entries of the search index, as comma-separated JSON objects.
+pub(crate) fn page_search_entries(page: &crate::site::Page) -> Vec<u8> {
+    // MkDocs repeats the whole page's text in the page's own entry; here it
+    // holds the text before the first heading, and each section holds its own,
+    // so the index is half the size and still covers every word once.
+    let intro =
+        page.rendered.sections.first().filter(|s| s.id.is_none()).map_or("", |s| s.text.as_str());
+    let mut docs =
+        vec![SearchDoc { location: page.url.as_str().into(), title: &page.title, text: intro }];
+    for section in &page.rendered.sections {
+        if let Some(id) = &section.id {
+            docs.push(SearchDoc {
+                location: format!("{}#{id}", page.url).into(),
+                title: &section.title,
+                text: &section.text,
+            });
         }
     }
-    SearchIndex {
-        config: SearchConfig { lang: ["en"], separator: "[\\s\\-]+", pipeline: ["stopWordFilter"] },
-        docs,
+    let mut out = Vec::new();
+    for (i, doc) in docs.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        // Plain strings: serialising them cannot fail.
+        let _ = serde_json::to_writer(&mut out, doc);
     }
+    out
 }
 
 /// JSON bytes of one of the site's plain data types (which cannot fail to serialise).
@@ -227,7 +235,7 @@ pub fn write_site(site: &Site, dest: &Path) -> io::Result<()> {
             fs::hard_link(&asset.source, &target)
                 .or_else(|_| fs::copy(&asset.source, &target).map(drop))
         })?;
-        write_file(staging, "search/search_index.json", &json_bytes(&search_index(site)))?;
+        write_file(staging, "search/search_index.json", &search_index_json(site))?;
         write_file(staging, SITE_INDEX_FILE, &json_bytes(&site_index(site)))?;
         write_file(staging, METADATA_FILE, &json_bytes(&metadata(site)))
     })
@@ -250,7 +258,7 @@ pub fn update_site(site: &Site, dest: &Path, pages: &[String]) -> io::Result<()>
             replace_file(dest, &page_detail_file(&page.url), &json_bytes(&detail))
         },
     )?;
-    replace_file(dest, "search/search_index.json", &json_bytes(&search_index(site)))?;
+    replace_file(dest, "search/search_index.json", &search_index_json(site))?;
     replace_file(dest, SITE_INDEX_FILE, &json_bytes(&site_index(site)))?;
     // Last: a reader that sees the new etag finds the new pages.
     replace_file(dest, METADATA_FILE, &json_bytes(&metadata(site)))

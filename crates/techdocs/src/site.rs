@@ -69,6 +69,15 @@ pub struct Page {
     file: PathBuf,
     digest: Vec<u8>,
     own_diagnostics: Vec<Diagnostic>,
+    /// The page's entries of the search index, serialised once.
+    search_entries: std::sync::OnceLock<Vec<u8>>,
+}
+
+impl Page {
+    /// The page's entries of `search_index.json` (comma-separated JSON objects).
+    pub(crate) fn search_entries(&self) -> &[u8] {
+        self.search_entries.get_or_init(|| crate::output::page_search_entries(self))
+    }
 }
 
 /// A file copied as it is (images, downloads).
@@ -497,6 +506,7 @@ fn render_source(
         file: source.file.clone(),
         digest: digest.clone(),
         own_diagnostics: diagnostics.clone(),
+        search_entries: std::sync::OnceLock::new(),
     };
     (Some(page), diagnostics, digest)
 }

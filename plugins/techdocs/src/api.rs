@@ -64,6 +64,21 @@ pub struct DocSite {
     pub site_description: Option<String>,
     pub href: String,
     pub built_at: Option<String>,
+    /// The entity's owner as the catalog shows it, and its ref (`group:default/team-a`).
+    pub owner: Option<String>,
+    pub owner_ref: Option<String>,
+}
+
+/// The `/docs` index: the sites the filters let through, and every choice the filters offer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocSites {
+    pub sites: Vec<DocSite>,
+    /// How many sites there are, filtered or not.
+    pub total: usize,
+    /// Every kind with a site, lower-case, sorted.
+    pub kinds: Vec<String>,
+    /// Every owner with a site: (ref, label), sorted by label.
+    pub owners: Vec<(String, String)>,
 }
 
 /// One page of an entity's documentation; `path` is the page inside the site (`` is the home page).
@@ -77,8 +92,9 @@ pub async fn fetch_page(
     crate::server::doc_page(&namespace, &kind, &name, &path).await.map_err(Into::into)
 }
 
-/// Every published site.
+/// The published sites of entities of `kind` owned by `owner` (an entity
+/// ref); an empty value does not filter.
 #[server(prefix = "/api/techdocs/fn", endpoint = "doc_sites")]
-pub async fn fetch_sites() -> Result<Vec<DocSite>, PortalError> {
-    crate::server::doc_sites().await.map_err(Into::into)
+pub async fn fetch_sites(kind: String, owner: String) -> Result<DocSites, PortalError> {
+    crate::server::doc_sites(&kind, &owner).await.map_err(Into::into)
 }

@@ -159,9 +159,9 @@ fn kind_name(kind: &str) -> String {
 /// What a site's documents take from its entity's catalog document (title,
 /// owner, owner ref, lifecycle, type); `None` while the entity is not in the
 /// index.
-type EntityFacts = Option<[String; 5]>;
+pub(crate) type EntityFacts = Option<[String; 5]>;
 
-fn entity_facts(search: &SearchHandle, scope: &str) -> EntityFacts {
+pub(crate) fn entity_facts(search: &SearchHandle, scope: &str) -> EntityFacts {
     let doc = search.document("software-catalog", scope)?;
     Some(
         ["title", "owner", "ownerRef", "lifecycle", "type"]

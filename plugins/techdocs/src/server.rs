@@ -22,7 +22,7 @@ use portico_plugin_api::server::{
 use portico_techdocs::output::{self, Metadata, PageDetail, SiteIndex};
 pub(crate) use portico_techdocs_storage::{SiteRef, Storage};
 
-use crate::api::{DocHeading, DocNav, DocPage, DocSite};
+use crate::api::{DocHeading, DocNav, DocPage, DocSite, DocSites};
 use crate::config::Config;
 
 pub(crate) const BACKEND: Backend =
@@ -251,23 +251,50 @@ pub(crate) async fn doc_page(
     })
 }
 
-/// Every site in storage.
-pub(crate) async fn doc_sites() -> Result<Vec<DocSite>, ServerError> {
-    let storage = storage()?;
-    Ok(storage
+/// The sites in storage, with their entity's owner from the search index
+/// (the catalog's documents), filtered by kind and owner ref.
+pub(crate) async fn doc_sites(kind: &str, owner: &str) -> Result<DocSites, ServerError> {
+    let ctx = portico_plugin_api::server::context("techdocs")?;
+    let storage = open_storage(&ctx).map_err(ServerError::internal)?;
+    let all: Vec<DocSite> = storage
         .sites()
         .await
         .into_iter()
-        .map(|stored| DocSite {
-            href: format!("/docs/{}/", stored.site.path()),
-            namespace: stored.site.namespace,
-            kind: stored.site.kind,
-            name: stored.site.name,
-            site_name: stored.metadata.site_name,
-            site_description: stored.metadata.site_description,
-            built_at: format_time(stored.metadata.build_timestamp),
+        .map(|stored| {
+            let facts = crate::search::entity_facts(&ctx.search, &stored.site.entity_ref());
+            let [_, owner, owner_ref, _, _] = facts.unwrap_or_default();
+            DocSite {
+                href: format!("/docs/{}/", stored.site.path()),
+                namespace: stored.site.namespace,
+                kind: stored.site.kind,
+                name: stored.site.name,
+                site_name: stored.metadata.site_name,
+                site_description: stored.metadata.site_description,
+                built_at: format_time(stored.metadata.build_timestamp),
+                owner: (!owner.is_empty()).then_some(owner),
+                owner_ref: (!owner_ref.is_empty()).then_some(owner_ref),
+            }
         })
-        .collect())
+        .collect();
+    let mut kinds: Vec<String> = all.iter().map(|s| s.kind.to_ascii_lowercase()).collect();
+    kinds.sort();
+    kinds.dedup();
+    let mut owners: Vec<(String, String)> = all
+        .iter()
+        .filter_map(|s| Some((s.owner_ref.clone()?, s.owner.clone().unwrap_or_default())))
+        .collect();
+    owners.sort_by(|a, b| (a.1.to_lowercase(), &a.0).cmp(&(b.1.to_lowercase(), &b.0)));
+    owners.dedup();
+    let total = all.len();
+    let sites = all
+        .into_iter()
+        .filter(|s| kind.is_empty() || s.kind.eq_ignore_ascii_case(kind))
+        .filter(|s| {
+            owner.is_empty()
+                || s.owner_ref.as_deref().is_some_and(|o| o.eq_ignore_ascii_case(owner))
+        })
+        .collect();
+    Ok(DocSites { sites, total, kinds, owners })
 }
 
 /// The page's URL in the site and its stored HTML, for a path as the reader's URL has it.

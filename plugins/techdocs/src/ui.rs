@@ -3,15 +3,20 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use portico_ui::prelude::*;
 
-use crate::api::{DocNav, DocPage, fetch_page, fetch_sites};
+use crate::api::{DocNav, DocPage, DocSite, DocSites, fetch_page, fetch_sites};
 
-/// `/docs`: every published documentation site.
+/// `/docs`: every published documentation site, filtered by kind and owner
+/// (the filters live in the URL, and work without JavaScript).
 #[component]
 pub(crate) fn DocsIndex() -> impl IntoView {
-    let sites = Resource::new_blocking(|| (), |_| fetch_sites());
+    let query = use_query_map();
+    let filters = move || {
+        query.with(|q| (q.get("kind").unwrap_or_default(), q.get("owner").unwrap_or_default()))
+    };
+    let sites = Resource::new_blocking(filters, |(kind, owner)| fetch_sites(kind, owner));
     view! {
         <Title text="Documentation"/>
         <Page>
@@ -19,36 +24,15 @@ pub(crate) fn DocsIndex() -> impl IntoView {
             <Content>
                 <Suspense fallback=|| view! { <Progress label="Loading the documentation index"/> }>
                     {move || Suspend::new(async move {
+                        let (kind, owner) = filters();
                         match sites.await {
-                            Ok(sites) if sites.is_empty() => view! {
+                            Ok(sites) if sites.total == 0 => view! {
                                 <EmptyState
                                     title="No documentation yet"
                                     description="Publish a site with `portico techdocs build` and `portico techdocs publish`."
                                 />
                             }.into_any(),
-                            Ok(sites) => view! {
-                                <Table
-                                    caption="Documentation sites"
-                                    columns=vec![
-                                        TableColumn::new("site", "Document", |s: &crate::api::DocSite| {
-                                            let (href, title) = (s.href.clone(), s.site_name.clone());
-                                            view! { <Link href=href>{title}</Link> }.into_any()
-                                        }),
-                                        TableColumn::new("entity", "Entity", |s: &crate::api::DocSite| {
-                                            format!("{}:{}/{}", s.kind, s.namespace, s.name).into_any()
-                                        }),
-                                        TableColumn::new("kind", "Kind", |s: &crate::api::DocSite| s.kind.clone().into_any()),
-                                        TableColumn::new("description", "Description", |s: &crate::api::DocSite| {
-                                            s.site_description.clone().unwrap_or_default().into_any()
-                                        }),
-                                        TableColumn::new("built", "Built", |s: &crate::api::DocSite| {
-                                            s.built_at.clone().unwrap_or_default().into_any()
-                                        }),
-                                    ]
-                                    rows=sites
-                                    empty_title="No documentation yet"
-                                />
-                            }.into_any(),
+                            Ok(sites) => view! { <SiteList sites=sites kind=kind owner=owner/> }.into_any(),
                             Err(e) => view! { <ErrorPanel title="Could not list the documentation" message=e.to_string()/> }.into_any(),
                         }
                     })}
@@ -56,6 +40,93 @@ pub(crate) fn DocsIndex() -> impl IntoView {
             </Content>
         </Page>
     }
+}
+
+/// The filters and the table of sites.
+#[component]
+fn SiteList(sites: DocSites, kind: String, owner: String) -> impl IntoView {
+    let DocSites { sites, total, kinds, owners } = sites;
+    let active = usize::from(!kind.is_empty()) + usize::from(!owner.is_empty());
+    let shown = sites.len();
+    let kind_options = kinds
+        .into_iter()
+        .map(|k| {
+            let selected = k.eq_ignore_ascii_case(&kind);
+            let label = k.clone();
+            view! { <option value=k selected=selected>{label}</option> }
+        })
+        .collect_view();
+    let owner_options = owners
+        .into_iter()
+        .map(|(r, label)| {
+            let selected = r.eq_ignore_ascii_case(&owner);
+            view! { <option value=r selected=selected>{label}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="pt-search">
+            <FilterPanel active=active>
+                <form class="pt-search__filters" method="get" action="/docs" aria-label="Filters">
+                    <div class="pt-field">
+                        <label for="docs-kind">"Kind"</label>
+                        <select id="docs-kind" name="kind" class="pt-input">
+                            <option value="">"Any kind"</option>
+                            {kind_options}
+                        </select>
+                    </div>
+                    <div class="pt-field">
+                        <label for="docs-owner">"Owner"</label>
+                        <select id="docs-owner" name="owner" class="pt-input">
+                            <option value="">"Any owner"</option>
+                            {owner_options}
+                        </select>
+                    </div>
+                    <div class="pt-row">
+                        <Button r#type="submit">"Apply filters"</Button>
+                        <a class="pt-link" href="/docs">"Clear filters"</a>
+                    </div>
+                </form>
+            </FilterPanel>
+            <div class="pt-search__results">
+                <p role="status">{if shown == total { format!("{total} sites") } else { format!("{shown} of {total} sites") }}</p>
+                <Table
+                    caption="Documentation sites"
+                    columns=vec![
+                        TableColumn::new("site", "Document", |s: &DocSite| {
+                            let (href, title) = (s.href.clone(), s.site_name.clone());
+                            view! { <Link href=href>{title}</Link> }.into_any()
+                        }),
+                        TableColumn::new("entity", "Entity", |s: &DocSite| {
+                            format!("{}:{}/{}", s.kind, s.namespace, s.name).into_any()
+                        }),
+                        TableColumn::new("owner", "Owner", |s: &DocSite| match (&s.owner_ref, &s.owner) {
+                            (Some(r), Some(label)) => {
+                                let (href, label) = (owner_href(r), label.clone());
+                                view! { <Link href=href>{label}</Link> }.into_any()
+                            }
+                            _ => "".into_any(),
+                        }),
+                        TableColumn::new("kind", "Kind", |s: &DocSite| s.kind.clone().into_any()),
+                        TableColumn::new("description", "Description", |s: &DocSite| {
+                            s.site_description.clone().unwrap_or_default().into_any()
+                        }),
+                        TableColumn::new("built", "Built", |s: &DocSite| {
+                            s.built_at.clone().unwrap_or_default().into_any()
+                        }),
+                    ]
+                    rows=sites
+                    empty_title="No site matches these filters"
+                />
+            </div>
+        </div>
+    }
+}
+
+/// `group:default/team-a` → `/catalog/default/group/team-a`.
+fn owner_href(entity_ref: &str) -> String {
+    let (kind, rest) = entity_ref.split_once(':').unwrap_or(("group", entity_ref));
+    let (namespace, name) = rest.split_once('/').unwrap_or(("default", rest));
+    format!("/catalog/{namespace}/{kind}/{name}").to_ascii_lowercase()
 }
 
 /// `/docs/:namespace/:kind/:name/*path`: one page of an entity's docs.
@@ -143,6 +214,7 @@ pub(crate) fn entity_tab(entity: portico_plugin_api::Entity) -> AnyView {
 #[component]
 fn Reader(page: DocPage) -> impl IntoView {
     let DocPage {
+        title,
         site_name,
         site_description,
         entity_ref,
@@ -160,6 +232,9 @@ fn Reader(page: DocPage) -> impl IntoView {
         ..
     } = page;
     let short_etag: String = etag.chars().take(12).collect();
+    let report = source_url.clone().map(|repo_url| {
+        view! { <crate::addons::ReportIssue repo_url=repo_url page_title=title edit_url=edit_url.clone()/> }
+    });
     view! {
         <header class="pt-header pt-docs__header">
             <div class="pt-header__text">
@@ -170,6 +245,7 @@ fn Reader(page: DocPage) -> impl IntoView {
         </header>
         <div class="pt-docs">
             <nav class="pt-docs__nav" aria-label=format!("{site_name} pages")>
+                {nav.iter().any(|item| !item.children.is_empty()).then(|| view! { <crate::addons::ExpandNav/> })}
                 {(!nav.is_empty()).then(|| nav_list(nav))}
             </nav>
             <div class="pt-docs__main">
@@ -177,9 +253,12 @@ fn Reader(page: DocPage) -> impl IntoView {
                     {built_at.map(|b| view! { <span>"Built " {b} " by " {generator} " from " <code>{short_etag}</code></span> })}
                     {edit_url.map(|u| view! { <a href=u rel="noopener noreferrer">"Edit this page"</a> })}
                     {source_url.map(|u| view! { <a href=u rel="noopener noreferrer">"View source"</a> })}
+                    <crate::addons::TextSize/>
                 </div>
                 <crate::addons::LiveReload events_url=events_url auto=live_reload/>
                 <article class="pt-docs__content" inner_html=html></article>
+                <crate::addons::LightBox/>
+                {report}
             </div>
             <nav class="pt-docs__toc" aria-label="On this page">
                 {(!headings.is_empty()).then(|| view! {

@@ -271,3 +271,36 @@ async fn sync_answers_as_backstages_external_builder() {
         reader.body
     );
 }
+
+#[tokio::test]
+async fn the_docs_index_filters_by_kind_and_owner() {
+    let dir = published();
+    let catalog = dir.path().join("catalog.yaml");
+    std::fs::write(
+        &catalog,
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: demo\nspec: {type: service, lifecycle: production, owner: team-a}\n---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec: {type: team, children: []}\n",
+    )
+    .expect("catalog");
+    let yaml = format!(
+        "{}catalog:\n  locations:\n    - type: file\n      target: {}\n",
+        config(dir.path()),
+        catalog.display()
+    );
+    let app = TestApp::new(Backend::Sqlite, &yaml).await.expect("app");
+    // The owner comes from the entity's search document, once the catalog is read.
+    let owned = app
+        .wait_for("/docs?owner=group:default/team-a", |r| r.body.contains("Demo docs"))
+        .await;
+    assert!(!owned.body.contains(">Legacy<"), "another owner's site is filtered out");
+    assert!(owned.body.contains("1 of 2 sites"), "{}", owned.body);
+    assert!(owned.body.contains(r#"href="/catalog/default/group/team-a""#), "the owner links to its page");
+    assert!(owned.body.contains(r#"<option value="group:default/team-a" selected"#), "the filter shows what is set");
+
+    let all = app.get("/docs").await;
+    assert!(all.body.contains("Demo docs") && all.body.contains(">Legacy<"));
+    assert!(all.body.contains("2 sites"));
+    let none = app.get("/docs?kind=api").await;
+    assert!(none.body.contains("No site matches these filters"), "{}", none.body);
+    let component = app.get("/docs?kind=Component").await;
+    assert!(component.body.contains(">2 sites<"), "kinds match case-insensitively: {}", component.body);
+}
