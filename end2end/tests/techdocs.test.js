@@ -12,11 +12,13 @@ import { axeViolations, launchBrowser, portico, startServer, waitForHydration, w
 
 const dir = mkdtempSync(join(tmpdir(), 'portico-techdocs-e2e-'));
 const files = {
-  'repo/mkdocs.yml': 'site_name: Gateway docs\nsite_description: Running the gateway\nrepo_url: https://git.example/gateway\nedit_uri: edit/main/docs\nnav:\n  - Home: index.md\n  - Operations:\n      - ops/deploy.md\n',
+  'repo/mkdocs.yml': 'site_name: Gateway docs\nsite_description: Running the gateway\nrepo_url: https://github.com/acme/gateway\nedit_uri: edit/main/docs\nnav:\n  - Home: index.md\n  - Operations:\n      - ops/deploy.md\n',
   'repo/docs/index.md': [
     '# Gateway',
     '',
     'Start with [deploying](ops/deploy.md#rollback).',
+    '',
+    '![Gateway diagram](img/diagram.svg)',
     '',
     '!!! tip "Good to know"',
     '    The gateway is *stateless*.',
@@ -36,6 +38,7 @@ const files = {
     '| port | 8080 |',
     '',
   ].join('\n'),
+  'repo/docs/img/diagram.svg': '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60"><rect width="120" height="60" fill="#246"/></svg>',
   'repo/docs/ops/deploy.md': '# Deploy\n\n## Steps\n\n1. Build\n2. Ship\n\n## Rollback\n\nRevert the release.\n',
   'notes/mkdocs.yml': 'site_name: Release notes\n',
   'notes/docs/index.md': '# Release notes\n\nVersion one.\n',
@@ -91,7 +94,7 @@ describe('docs reader', () => {
     await page.goto(`${server.url}/docs/default/component/gateway/`);
     assert.equal(await page.locator('.pt-docs__content h1').textContent(), 'Gateway¶');
     assert.match(await page.locator('.pt-docs__meta').textContent(), /Built .* by Portico from/);
-    assert.equal(await page.getByRole('link', { name: 'Edit this page' }).getAttribute('href'), 'https://git.example/gateway/edit/main/docs/index.md');
+    assert.equal(await page.getByRole('link', { name: 'Edit this page' }).getAttribute('href'), 'https://github.com/acme/gateway/edit/main/docs/index.md');
     await page.getByRole('link', { name: 'deploying' }).click();
     await page.waitForURL(/\/docs\/default\/component\/gateway\/ops\/deploy\/#rollback$/);
     const toc = page.getByRole('navigation', { name: 'On this page' });
@@ -163,6 +166,66 @@ describe('docs reader', () => {
     assert.deepEqual(await axeViolations(page), [], 'with the notice shown');
     await status.getByRole('button', { name: 'Reload' }).click();
     await page.getByText('Version two.').waitFor();
+    await page.close();
+  });
+
+  test('reader add-ons: text size, expand all sections, image lightbox, report an issue', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/docs/default/component/gateway/`);
+    await waitForHydration(page);
+    const content = page.locator('.pt-docs__content');
+    const fontSize = () => content.evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+    const before = await fontSize();
+
+    // Text size: a slider with Backstage's stops, by keyboard, remembered.
+    const slider = page.getByLabel('Text size');
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await slider.getAttribute('aria-valuetext'), '115%');
+    await waitUntil(async () => (await fontSize()) > before, () => 'the text did not grow');
+    await page.reload();
+    await waitForHydration(page);
+    assert.equal(await page.getByLabel('Text size').getAttribute('aria-valuetext'), '115%', 'remembered');
+
+    // Expand all sections of the nav, and back.
+    const section = page.locator('.pt-docs__nav details');
+    const expand = page.getByRole('button', { name: 'Expand all sections' });
+    assert.equal(await section.getAttribute('open'), null);
+    await expand.click();
+    assert.notEqual(await section.getAttribute('open'), null);
+    assert.equal(await expand.getAttribute('aria-pressed'), 'true');
+    await expand.click();
+    assert.equal(await section.getAttribute('open'), null);
+
+    // The lightbox, by keyboard: Enter opens, Escape closes.
+    const image = page.getByRole('button', { name: 'Enlarge image: Gateway diagram' });
+    await image.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Image: Gateway diagram' });
+    await dialog.waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'with the lightbox open');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+
+    // Report an issue on selected text: a new GitHub issue quoting it.
+    await content.locator('p', { hasText: 'Start with' }).selectText();
+    const report = page.getByRole('link', { name: 'Open new issue' });
+    await report.waitFor();
+    assert.match(await report.getAttribute('href'), /^https:\/\/github\.com\/acme\/gateway\/issues\/new\?title=Documentation%20feedback%3A%20Start%20with%20deploying/);
+    await page.evaluate(() => window.getSelection().removeAllRanges());
+    await report.waitFor({ state: 'hidden' });
+    await page.close();
+  });
+
+  test('the /docs index filters by owner and kind', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/docs`);
+    await page.getByLabel('Owner').selectOption({ label: 'platform' });
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(/owner=group%3Adefault%2Fplatform/);
+    assert.ok(await page.getByRole('link', { name: 'Gateway docs' }).isVisible());
+    assert.equal(await page.getByRole('link', { name: 'Release notes' }).count(), 0, 'notes has no owner in the catalog');
+    assert.deepEqual(await axeViolations(page), []);
     await page.close();
   });
 });

@@ -24,6 +24,7 @@ pub mod dialog;
 pub mod feedback;
 pub mod icon;
 pub mod layout;
+pub mod list;
 pub mod markdown;
 pub mod table;
 pub mod tabs;
@@ -42,6 +43,7 @@ pub mod prelude {
     };
     pub use crate::icon::Glyph;
     pub use crate::layout::{Content, FilterPanel, Header, Page, Sidebar, SidebarItem};
+    pub use crate::list::keyed;
     pub use crate::markdown::{MarkdownContent, SafeHtml};
     pub use crate::table::{Pagination, SortDir, Table, TableColumn};
     pub use crate::tabs::{Tab, Tabs};

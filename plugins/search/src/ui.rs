@@ -116,7 +116,7 @@ fn Results(view: SearchView, params: SearchParams) -> impl IntoView {
                 } else {
                     view! {
                         <ol class="pt-search__list" start=start.to_string()>
-                            {hits.into_iter().map(|hit| view! { <ResultItem hit=hit/> }).collect_view()}
+                            {keyed(hits.into_iter().map(|hit| view! { <ResultItem hit=hit/> }))}
                         </ol>
                     }.into_any()
                 }}
@@ -167,14 +167,12 @@ fn Filters(facets: Vec<Facet>, params: SearchParams) -> impl IntoView {
             {
                 values.push((s.clone(), 0));
             }
-            let options = values
-                .into_iter()
-                .map(|(v, n)| {
-                    let on = selected.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(&v));
-                    let text = format!("{v} ({n})");
-                    view! { <option value=v selected=on>{text}</option> }
-                })
-                .collect_view();
+            let options = values.into_iter().map(|(v, n)| {
+                let on = selected.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(&v));
+                let text = format!("{v} ({n})");
+                view! { <option value=v selected=on>{text}</option> }
+            });
+            let options = keyed(options);
             view! {
                 <div class="pt-field">
                     <label for=id.clone()>{facet.label.clone()}</label>

@@ -48,21 +48,17 @@ fn SiteList(sites: DocSites, kind: String, owner: String) -> impl IntoView {
     let DocSites { sites, total, kinds, owners } = sites;
     let active = usize::from(!kind.is_empty()) + usize::from(!owner.is_empty());
     let shown = sites.len();
-    let kind_options = kinds
-        .into_iter()
-        .map(|k| {
-            let selected = k.eq_ignore_ascii_case(&kind);
-            let label = k.clone();
-            view! { <option value=k selected=selected>{label}</option> }
-        })
-        .collect_view();
-    let owner_options = owners
-        .into_iter()
-        .map(|(r, label)| {
-            let selected = r.eq_ignore_ascii_case(&owner);
-            view! { <option value=r selected=selected>{label}</option> }
-        })
-        .collect_view();
+    let kind_options = kinds.into_iter().map(|k| {
+        let selected = k.eq_ignore_ascii_case(&kind);
+        let label = k.clone();
+        view! { <option value=k selected=selected>{label}</option> }
+    });
+    let kind_options = keyed(kind_options);
+    let owner_options = owners.into_iter().map(|(r, label)| {
+        let selected = r.eq_ignore_ascii_case(&owner);
+        view! { <option value=r selected=selected>{label}</option> }
+    });
+    let owner_options = keyed(owner_options);
     view! {
         <div class="pt-search">
             <FilterPanel active=active>

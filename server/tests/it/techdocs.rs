@@ -288,13 +288,18 @@ async fn the_docs_index_filters_by_kind_and_owner() {
     );
     let app = TestApp::new(Backend::Sqlite, &yaml).await.expect("app");
     // The owner comes from the entity's search document, once the catalog is read.
-    let owned = app
-        .wait_for("/docs?owner=group:default/team-a", |r| r.body.contains("Demo docs"))
-        .await;
+    let owned =
+        app.wait_for("/docs?owner=group:default/team-a", |r| r.body.contains("Demo docs")).await;
     assert!(!owned.body.contains(">Legacy<"), "another owner's site is filtered out");
     assert!(owned.body.contains("1 of 2 sites"), "{}", owned.body);
-    assert!(owned.body.contains(r#"href="/catalog/default/group/team-a""#), "the owner links to its page");
-    assert!(owned.body.contains(r#"<option value="group:default/team-a" selected"#), "the filter shows what is set");
+    assert!(
+        owned.body.contains(r#"href="/catalog/default/group/team-a""#),
+        "the owner links to its page"
+    );
+    assert!(
+        owned.body.contains(r#"<option value="group:default/team-a" selected"#),
+        "the filter shows what is set"
+    );
 
     let all = app.get("/docs").await;
     assert!(all.body.contains("Demo docs") && all.body.contains(">Legacy<"));
@@ -302,5 +307,9 @@ async fn the_docs_index_filters_by_kind_and_owner() {
     let none = app.get("/docs?kind=api").await;
     assert!(none.body.contains("No site matches these filters"), "{}", none.body);
     let component = app.get("/docs?kind=Component").await;
-    assert!(component.body.contains(">2 sites<"), "kinds match case-insensitively: {}", component.body);
+    assert!(
+        component.body.contains(">2 sites<"),
+        "kinds match case-insensitively: {}",
+        component.body
+    );
 }

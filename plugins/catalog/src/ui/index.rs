@@ -159,14 +159,12 @@ fn Filters(
                   current: Option<String>,
                   all: &'static str,
                   show: fn(&str) -> String| {
-        let options = values
-            .into_iter()
-            .map(|(v, n)| {
-                let selected = current.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(&v));
-                let text = format!("{} ({n})", show(&v));
-                view! { <option value=v.clone() selected=selected>{text}</option> }
-            })
-            .collect_view();
+        let options = values.into_iter().map(|(v, n)| {
+            let selected = current.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(&v));
+            let text = format!("{} ({n})", show(&v));
+            view! { <option value=v.clone() selected=selected>{text}</option> }
+        });
+        let options = keyed(options);
         view! {
             <div class="pt-field">
                 <label for=id>{label}</label>
