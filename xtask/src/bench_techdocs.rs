@@ -78,22 +78,37 @@ fn replicate(corpus: &Path, copies: usize, dir: &Path) -> anyhow::Result<PathBuf
             out.push_str(&line.replacen(": '", &format!(": 'copy-{copy}/"), 1));
             out.push('\n');
         }
-        link_tree(&corpus.join("docs"), &repo.join("docs").join(format!("copy-{copy}")))?;
+        copy_tree(
+            &corpus.join("docs"),
+            &repo.join("docs").join(format!("copy-{copy}")),
+            CopyMode::Link,
+        )?;
     }
     std::fs::write(repo.join("mkdocs.yml"), out)?;
     Ok(repo)
 }
 
-fn link_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
+/// How [`copy_tree`] puts each file in place.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CopyMode {
+    /// Hard links (a copy across file systems): for trees only read.
+    Link,
+    /// Writable copies (the corpus's files are read-only, and stay untouched).
+    Write,
+}
+
+pub(crate) fn copy_tree(from: &Path, to: &Path, how: CopyMode) -> anyhow::Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
         let target = to.join(entry.file_name());
         if entry.file_type()?.is_dir() {
-            link_tree(&entry.path(), &target)?;
-        } else {
+            copy_tree(&entry.path(), &target, how)?;
+        } else if how == CopyMode::Link {
             std::fs::hard_link(entry.path(), &target)
                 .or_else(|_| std::fs::copy(entry.path(), &target).map(drop))?;
+        } else {
+            std::fs::write(&target, std::fs::read(entry.path())?)?;
         }
     }
     Ok(())

@@ -9,6 +9,7 @@
 //! its own burst (a second apart: an author saves, then reads).
 
 use crate::bench_catalog::{get, percentile};
+use crate::bench_techdocs::{CopyMode, copy_tree};
 use crate::util::{release_binary, status_kb};
 use anyhow::{Context, bail};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -44,7 +45,7 @@ impl Drop for Preview {
 pub(crate) fn measure(corpus: &Path, work: &Path, saves: usize) -> anyhow::Result<Figures> {
     let repo = work.join("serve-repo");
     let _ = std::fs::remove_dir_all(&repo);
-    copy_tree(corpus, &repo)?;
+    copy_tree(corpus, &repo, CopyMode::Write)?;
     let page_file = repo.join(PAGE);
     let original = std::fs::read_to_string(&page_file)?;
 
@@ -178,19 +179,4 @@ fn wait_for(stream: &mut TcpStream, needle: &[u8]) -> anyhow::Result<()> {
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-/// A writable copy (the corpus's files are read-only, and stay untouched).
-fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_tree(&entry.path(), &target)?;
-        } else {
-            std::fs::write(&target, std::fs::read(entry.path())?)?;
-        }
-    }
-    Ok(())
 }

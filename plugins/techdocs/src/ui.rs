@@ -63,20 +63,8 @@ fn SiteList(sites: DocSites, kind: String, owner: String) -> impl IntoView {
         <div class="pt-search">
             <FilterPanel active=active>
                 <form class="pt-search__filters" method="get" action="/docs" aria-label="Filters">
-                    <div class="pt-field">
-                        <label for="docs-kind">"Kind"</label>
-                        <select id="docs-kind" name="kind" class="pt-input">
-                            <option value="">"Any kind"</option>
-                            {kind_options}
-                        </select>
-                    </div>
-                    <div class="pt-field">
-                        <label for="docs-owner">"Owner"</label>
-                        <select id="docs-owner" name="owner" class="pt-input">
-                            <option value="">"Any owner"</option>
-                            {owner_options}
-                        </select>
-                    </div>
+                    {select_field("kind", "Kind", kind_options)}
+                    {select_field("owner", "Owner", owner_options)}
                     <div class="pt-row">
                         <Button r#type="submit">"Apply filters"</Button>
                         <a class="pt-link" href="/docs">"Clear filters"</a>
@@ -114,6 +102,20 @@ fn SiteList(sites: DocSites, kind: String, owner: String) -> impl IntoView {
                     empty_title="No site matches these filters"
                 />
             </div>
+        </div>
+    }
+}
+
+/// A labelled filter `<select>` named `name`, "Any …" first.
+fn select_field(name: &'static str, label: &'static str, options: AnyView) -> impl IntoView {
+    let id = format!("docs-{name}");
+    view! {
+        <div class="pt-field">
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name class="pt-input">
+                <option value="">{format!("Any {}", label.to_lowercase())}</option>
+                {options}
+            </select>
         </div>
     }
 }
