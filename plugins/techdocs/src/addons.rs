@@ -40,6 +40,19 @@ pub(crate) fn LiveReload(events_url: String, auto: bool) -> impl IntoView {
     }
 }
 
+/// The `/docs` filter form's submit button. The islands router's page diff
+/// did not apply the filtered page on this route (the URL changed, the
+/// table did not), so the filters load the new page in full, as they do
+/// without JavaScript.
+#[island]
+pub(crate) fn ApplyFilters() -> impl IntoView {
+    view! {
+        <button type="submit" class="pt-button pt-button--primary" on:click=|ev| browser::submit_in_full(&ev)>
+            "Apply filters"
+        </button>
+    }
+}
+
 /// Backstage's TextSize stops.
 const TEXT_SIZES: [u32; 5] = [90, 100, 115, 130, 150];
 const TEXT_SIZE_KEY: &str = "portico.techdocs.textSize";
@@ -239,6 +252,26 @@ mod browser {
         on_cleanup(move || held.0.close());
     }
 
+    /// Submits the clicked button's GET form as a full page load.
+    pub(super) fn submit_in_full(event: &web_sys::MouseEvent) {
+        let form = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("form").ok().flatten())
+            .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok());
+        let Some(form) = form else { return };
+        let Ok(data) = web_sys::FormData::new_with_form(&form) else { return };
+        let Ok(query) = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data) else {
+            return;
+        };
+        let query: String = query.to_string().into();
+        let action = form.get_attribute("action").unwrap_or_default();
+        if let Some(window) = web_sys::window() {
+            event.prevent_default();
+            let _ = window.location().assign(&format!("{action}?{query}"));
+        }
+    }
+
     fn document() -> Option<web_sys::Document> {
         web_sys::window()?.document()
     }
@@ -417,6 +450,7 @@ mod browser {
     ) {
     }
     pub(super) fn follow_selection(_: super::IssueUrl, _: RwSignal<Option<(String, f64, f64)>>) {}
+    pub(super) fn submit_in_full(_: &leptos::ev::MouseEvent) {}
 }
 
 #[cfg(test)]

@@ -66,7 +66,7 @@ fn SiteList(sites: DocSites, kind: String, owner: String) -> impl IntoView {
                     {select_field("kind", "Kind", kind_options)}
                     {select_field("owner", "Owner", owner_options)}
                     <div class="pt-row">
-                        <Button r#type="submit">"Apply filters"</Button>
+                        <crate::addons::ApplyFilters/>
                         <a class="pt-link" href="/docs">"Clear filters"</a>
                     </div>
                 </form>
