@@ -85,6 +85,7 @@ describe('the catalog', () => {
     await page.waitForURL(/filters%5Blifecycles%5D=experimental|filters\[lifecycles\]=experimental/);
     assert.match(await page.textContent('caption'), /All components \(1\)/);
     assert.equal(await page.locator('tbody a').first().textContent(), 'Admin console');
+    assert.equal(await page.locator('tbody tr').count(), 1, 'the filtered-out row is gone');
     await context.close();
   });
 

@@ -220,12 +220,7 @@ fn write_file(dir: &Path, path: &str, bytes: &[u8]) -> io::Result<()> {
 /// Each page's document is made and written on a core of its own, never all held at once.
 pub fn write_site(site: &Site, dest: &Path) -> io::Result<()> {
     replace_dir(dest, |staging| {
-        site.pages.par_iter().try_for_each(|page| {
-            write_file(staging, &page_file(&page.url), page_document(site, page).as_bytes())?;
-            let detail =
-                PageDetail { title: page.title.clone(), headings: page.rendered.headings.clone() };
-            write_file(staging, &page_detail_file(&page.url), &json_bytes(&detail))
-        })?;
+        site.pages.par_iter().try_for_each(|page| write_page(site, page, staging, write_file))?;
         site.assets.par_iter().try_for_each(|asset| {
             let target = staging.join(&asset.url);
             if let Some(parent) = target.parent() {
@@ -250,14 +245,10 @@ pub fn write_site(site: &Site, dest: &Path) -> io::Result<()> {
 /// use [`write_site`].
 pub fn update_site(site: &Site, dest: &Path, pages: &[String]) -> io::Result<()> {
     let changed: std::collections::HashSet<&str> = pages.iter().map(String::as_str).collect();
-    site.pages.par_iter().filter(|page| changed.contains(page.url.as_str())).try_for_each(
-        |page| {
-            replace_file(dest, &page_file(&page.url), page_document(site, page).as_bytes())?;
-            let detail =
-                PageDetail { title: page.title.clone(), headings: page.rendered.headings.clone() };
-            replace_file(dest, &page_detail_file(&page.url), &json_bytes(&detail))
-        },
-    )?;
+    site.pages
+        .par_iter()
+        .filter(|page| changed.contains(page.url.as_str()))
+        .try_for_each(|page| write_page(site, page, dest, replace_file))?;
     replace_file(dest, "search/search_index.json", &search_index_json(site))?;
     replace_file(dest, SITE_INDEX_FILE, &json_bytes(&site_index(site)))?;
     // Last: a reader that sees the new etag finds the new pages.
@@ -266,10 +257,21 @@ pub fn update_site(site: &Site, dest: &Path, pages: &[String]) -> io::Result<()>
 
 /// Replaces one file atomically: a reader gets the old bytes or the new ones.
 fn replace_file(dir: &Path, path: &str, bytes: &[u8]) -> io::Result<()> {
-    let target = dir.join(path);
-    let staging = dir.join(format!("{path}.portico-new"));
-    write_file(dir, &format!("{path}.portico-new"), bytes)?;
-    fs::rename(&staging, &target)
+    let staging = format!("{path}.portico-new");
+    write_file(dir, &staging, bytes)?;
+    fs::rename(dir.join(staging), dir.join(path))
+}
+
+/// A page's document and its detail file, written with `write` under `dir`.
+fn write_page(
+    site: &Site,
+    page: &crate::site::Page,
+    dir: &Path,
+    write: fn(&Path, &str, &[u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    write(dir, &page_file(&page.url), page_document(site, page).as_bytes())?;
+    let detail = PageDetail { title: page.title.clone(), headings: page.rendered.headings.clone() };
+    write(dir, &page_detail_file(&page.url), &json_bytes(&detail))
 }
 
 /// Replaces the folder `dest` by what `fill` writes into a staging folder

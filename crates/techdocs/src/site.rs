@@ -80,6 +80,14 @@ impl Page {
     }
 }
 
+/// A page that could not be rendered (unreadable, too large, not UTF-8):
+/// why, and the hash of what was read, for the etag.
+#[derive(Debug, Default)]
+struct Unrendered {
+    diagnostics: Vec<Diagnostic>,
+    digest: Vec<u8>,
+}
+
 /// A file copied as it is (images, downloads).
 #[derive(Debug, Clone)]
 pub struct Asset {
@@ -237,29 +245,35 @@ fn build_reusing(
         markdown::highlight::warm_up();
     }
 
-    let fresh: Vec<(Option<Page>, Vec<Diagnostic>, Vec<u8>)> = sources
+    let fresh: Vec<Result<Page, Unrendered>> = sources
         .par_iter()
         .filter(|source| !reusable.contains_key(&source.file))
         .map(|source| render_source(&root, source, &trees, &map))
         .collect();
+    // In the sources' order: `fresh` holds, in order, the sources not reused.
     let mut fresh = fresh.into_iter();
     let mut hasher = Sha256::new();
     let mut pages = Vec::with_capacity(sources.len());
     let mut rendered = Vec::new();
     for source in &sources {
-        let (page, page_diagnostics, digest) = match reusable.remove(&source.file) {
-            Some(page) => {
-                let (own, digest) = (page.own_diagnostics.clone(), page.digest.clone());
-                (Some(page), own, digest)
-            }
+        let outcome = match reusable.remove(&source.file) {
+            Some(page) => Ok(page),
             None => {
                 rendered.push(source.url.clone());
-                fresh.next().unwrap_or_default()
+                fresh.next().unwrap_or_else(|| Err(Unrendered::default()))
             }
         };
-        hasher.update(&digest);
-        diagnostics.extend(page_diagnostics);
-        pages.extend(page);
+        match outcome {
+            Ok(page) => {
+                hasher.update(&page.digest);
+                diagnostics.extend(page.own_diagnostics.iter().cloned());
+                pages.push(page);
+            }
+            Err(unrendered) => {
+                hasher.update(&unrendered.digest);
+                diagnostics.extend(unrendered.diagnostics);
+            }
+        }
     }
     for asset in &assets {
         hasher.update(asset.url.as_bytes());
@@ -444,9 +458,10 @@ fn render_source(
     source: &Source,
     trees: &[DocsTree<'_>],
     map: &SiteMap,
-) -> (Option<Page>, Vec<Diagnostic>, Vec<u8>) {
+) -> Result<Page, Unrendered> {
     let error = |message: String| {
-        (None, vec![Diagnostic::error(Check::File, source.rel.clone(), 0, message)], Vec::new())
+        let diagnostics = vec![Diagnostic::error(Check::File, source.rel.clone(), 0, message)];
+        Err(Unrendered { diagnostics, digest: Vec::new() })
     };
     let bytes = match std::fs::metadata(&source.file) {
         Ok(m) if m.len() as usize > markdown::MAX_PAGE_BYTES => {
@@ -467,16 +482,10 @@ fn render_source(
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-            return (
-                None,
-                vec![Diagnostic::error(
-                    Check::File,
-                    source.rel.clone(),
-                    line,
-                    "the page is not valid UTF-8",
-                )],
-                digest,
-            );
+            let message = "the page is not valid UTF-8";
+            let diagnostics =
+                vec![Diagnostic::error(Check::File, source.rel.clone(), line, message)];
+            return Err(Unrendered { diagnostics, digest });
         }
     };
     let tree = &trees[source.tree];
@@ -504,11 +513,11 @@ fn render_source(
         docs_rel: source.docs_rel.clone(),
         prefix: tree.prefix.clone(),
         file: source.file.clone(),
-        digest: digest.clone(),
-        own_diagnostics: diagnostics.clone(),
+        digest,
+        own_diagnostics: diagnostics,
         search_entries: std::sync::OnceLock::new(),
     };
-    (Some(page), diagnostics, digest)
+    Ok(page)
 }
 
 /// MkDocs' edit link: `repo_url` + `edit_uri` + the page's path in the docs folder.

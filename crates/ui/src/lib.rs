@@ -22,9 +22,9 @@ pub mod card;
 pub mod code;
 pub mod dialog;
 pub mod feedback;
+pub mod form;
 pub mod icon;
 pub mod layout;
-pub mod list;
 pub mod markdown;
 pub mod table;
 pub mod tabs;
@@ -41,9 +41,9 @@ pub mod prelude {
         EmptyState, ErrorPanel, Progress, StatusError, StatusOk, StatusPending, StatusWarning,
         WarningPanel,
     };
+    pub use crate::form::SubmitInFull;
     pub use crate::icon::Glyph;
     pub use crate::layout::{Content, FilterPanel, Header, Page, Sidebar, SidebarItem};
-    pub use crate::list::keyed;
     pub use crate::markdown::{MarkdownContent, SafeHtml};
     pub use crate::table::{Pagination, SortDir, Table, TableColumn};
     pub use crate::tabs::{Tab, Tabs};

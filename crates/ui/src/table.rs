@@ -165,10 +165,14 @@ pub fn Table<T: Send + Sync + 'static>(
         }
         .into_any()
     } else {
-        crate::list::keyed(rows.iter().map(|row| {
-            let cells = columns.iter().map(|c| view! { <td>{(c.cell)(row)}</td> }).collect_view();
-            view! { <tr>{cells}</tr> }
-        }))
+        rows.iter()
+            .map(|row| {
+                let cells =
+                    columns.iter().map(|c| view! { <td>{(c.cell)(row)}</td> }).collect_view();
+                view! { <tr>{cells}</tr> }
+            })
+            .collect_view()
+            .into_any()
     };
     let pager = pagination.zip(page_href).map(|(p, href)| {
         let prev = p.prev().map(|o| href.run(o));

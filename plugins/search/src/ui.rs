@@ -62,7 +62,7 @@ pub(crate) fn SearchPage() -> impl IntoView {
                     <input id="search-term" class="pt-input" type="search" name="term" value=params.term.clone()
                         placeholder="Services, APIs, teams, docs…" autocomplete="off"/>
                     {(!params.doc_type.is_empty()).then(|| view! { <input type="hidden" name="type" value=params.doc_type.clone()/> })}
-                    <Button r#type="submit">"Search"</Button>
+                    <SubmitInFull label="Search".to_string()/>
                 </form>
                 <TypeTabs params=params.clone()/>
                 <Suspense fallback=|| view! { <Progress label="Searching"/> }>
@@ -116,7 +116,7 @@ fn Results(view: SearchView, params: SearchParams) -> impl IntoView {
                 } else {
                     view! {
                         <ol class="pt-search__list" start=start.to_string()>
-                            {keyed(hits.into_iter().map(|hit| view! { <ResultItem hit=hit/> }))}
+                            {hits.into_iter().map(|hit| view! { <ResultItem hit=hit/> }).collect_view()}
                         </ol>
                     }.into_any()
                 }}
@@ -172,7 +172,7 @@ fn Filters(facets: Vec<Facet>, params: SearchParams) -> impl IntoView {
                 let text = format!("{v} ({n})");
                 view! { <option value=v selected=on>{text}</option> }
             });
-            let options = keyed(options);
+            let options = options.collect_view();
             view! {
                 <div class="pt-field">
                     <label for=id.clone()>{facet.label.clone()}</label>
@@ -193,7 +193,7 @@ fn Filters(facets: Vec<Facet>, params: SearchParams) -> impl IntoView {
             {(!params.doc_type.is_empty()).then(|| view! { <input type="hidden" name="type" value=params.doc_type.clone()/> })}
             {selects}
             <div class="pt-row">
-                <Button r#type="submit">"Apply filters"</Button>
+                <SubmitInFull label="Apply filters".to_string()/>
                 <a class="pt-link" href=reset>"Clear filters"</a>
             </div>
         </form>

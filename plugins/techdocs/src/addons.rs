@@ -26,30 +26,14 @@ use leptos::prelude::*;
 #[island]
 pub(crate) fn LiveReload(events_url: String, auto: bool) -> impl IntoView {
     let newer = RwSignal::new(false);
-    #[cfg(feature = "hydrate")]
     Effect::new(move |_| browser::follow(&events_url, auto, newer));
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (events_url, auto);
     view! {
         <div class="pt-docs__update" role="status">
             {move || newer.get().then(|| view! {
                 <span>"A newer version of this documentation is available."</span>
-                <button type="button" class="pt-button pt-button--primary" on:click=|_| reload()>"Reload"</button>
+                <button type="button" class="pt-button pt-button--primary" on:click=|_| browser::reload()>"Reload"</button>
             })}
         </div>
-    }
-}
-
-/// The `/docs` filter form's submit button. The islands router's page diff
-/// did not apply the filtered page on this route (the URL changed, the
-/// table did not), so the filters load the new page in full, as they do
-/// without JavaScript.
-#[island]
-pub(crate) fn ApplyFilters() -> impl IntoView {
-    view! {
-        <button type="submit" class="pt-button pt-button--primary" on:click=|ev| browser::submit_in_full(&ev)>
-            "Apply filters"
-        </button>
     }
 }
 
@@ -193,8 +177,7 @@ pub(crate) fn issue_url(
     selected: &str,
     page_url: &str,
 ) -> Option<String> {
-    use portico_plugin_api::url::with_query;
-    let repo = repo_url.trim_end_matches('/').trim_end_matches(".git");
+    let (form, title_key, body_key) = issue_form(repo_url)?;
     let short: String = selected.split_whitespace().collect::<Vec<_>>().join(" ");
     let short: String = short.chars().take(60).collect();
     let title = format!("Documentation feedback: {short}");
@@ -203,26 +186,22 @@ pub(crate) fn issue_url(
     let body = format!(
         "## Documentation feedback\n\n#### The highlighted text\n\n{quoted}\n#### The comment on the text\n\n_Replace this line with your comment._\n\nPage: [{page_title}]({page_url}){source}\n"
     );
-    let host = repo.split("://").nth(1)?.split('/').next()?;
-    if host == "github.com" || host.starts_with("github.") {
-        Some(with_query(
-            &format!("{repo}/issues/new"),
-            &[("title".into(), title), ("body".into(), body)],
-        ))
-    } else if host == "gitlab.com" || host.starts_with("gitlab.") {
-        Some(with_query(
-            &format!("{repo}/-/issues/new"),
-            &[("issue[title]".into(), title), ("issue[description]".into(), body)],
-        ))
-    } else {
-        None
-    }
+    let pairs = [(title_key.to_owned(), title), (body_key.to_owned(), body)];
+    Some(portico_plugin_api::url::with_query(&form, &pairs))
 }
 
-fn reload() {
-    #[cfg(feature = "hydrate")]
-    if let Some(window) = web_sys::window() {
-        let _ = window.location().reload();
+/// A repository's new-issue form and its title and body parameters, on
+/// GitHub or GitLab (hosted or self-managed under a `github.`/`gitlab.`
+/// host); `None` elsewhere, where the reader offers no issue link.
+pub(crate) fn issue_form(repo_url: &str) -> Option<(String, &'static str, &'static str)> {
+    let repo = repo_url.trim_end_matches('/').trim_end_matches(".git");
+    let host = repo.split("://").nth(1)?.split('/').next()?;
+    if host == "github.com" || host.starts_with("github.") {
+        Some((format!("{repo}/issues/new"), "title", "body"))
+    } else if host == "gitlab.com" || host.starts_with("gitlab.") {
+        Some((format!("{repo}/-/issues/new"), "issue[title]", "issue[description]"))
+    } else {
+        None
     }
 }
 
@@ -235,41 +214,35 @@ mod browser {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
 
+    /// Calls `handler` on `target`'s `event` for as long as the island lives
+    /// (the listener is removed when it goes, not leaked).
+    fn listen(
+        target: &web_sys::EventTarget,
+        event: &'static str,
+        handler: impl FnMut(web_sys::Event) + 'static,
+    ) {
+        let closure = Closure::<dyn FnMut(web_sys::Event)>::new(handler);
+        let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+        let held = SendWrapper::new((target.clone(), closure));
+        on_cleanup(move || {
+            let (target, closure) = &*held;
+            let _ =
+                target.remove_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+        });
+    }
+
+    pub(super) fn reload() {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+    }
+
     /// Opens the event stream for as long as the island lives.
     pub(super) fn follow(url: &str, auto: bool, newer: RwSignal<bool>) {
         let Ok(source) = web_sys::EventSource::new(url) else { return };
-        let on_change = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-            if auto {
-                super::reload();
-            } else {
-                newer.set(true);
-            }
-        });
-        let _ =
-            source.add_event_listener_with_callback("changed", on_change.as_ref().unchecked_ref());
-        // Held (not leaked) until the island goes, then the stream is closed.
-        let held = SendWrapper::new((source, on_change));
-        on_cleanup(move || held.0.close());
-    }
-
-    /// Submits the clicked button's GET form as a full page load.
-    pub(super) fn submit_in_full(event: &web_sys::MouseEvent) {
-        let form = event
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|e| e.closest("form").ok().flatten())
-            .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok());
-        let Some(form) = form else { return };
-        let Ok(data) = web_sys::FormData::new_with_form(&form) else { return };
-        let Ok(query) = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data) else {
-            return;
-        };
-        let query: String = query.to_string().into();
-        let action = form.get_attribute("action").unwrap_or_default();
-        if let Some(window) = web_sys::window() {
-            event.prevent_default();
-            let _ = window.location().assign(&format!("{action}?{query}"));
-        }
+        listen(&source, "changed", move |_| if auto { reload() } else { newer.set(true) });
+        let source = SendWrapper::new(source);
+        on_cleanup(move || source.close());
     }
 
     fn document() -> Option<web_sys::Document> {
@@ -360,26 +333,14 @@ mod browser {
             }
             true
         };
-        let on_click = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+        listen(&content, "click", move |e| {
             open(&e);
         });
-        let on_key =
-            Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
-                if (e.key() == "Enter" || e.key() == " ") && open(&e) {
-                    e.prevent_default();
-                }
-            });
-        let _ =
-            content.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
-        let _ =
-            content.add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
-        let held = SendWrapper::new((content, on_click, on_key));
-        on_cleanup(move || {
-            let (content, on_click, on_key) = &*held;
-            let _ = content
-                .remove_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
-            let _ = content
-                .remove_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
+        listen(&content, "keydown", move |e| {
+            let key = e.dyn_ref::<web_sys::KeyboardEvent>().map(web_sys::KeyboardEvent::key);
+            if matches!(key.as_deref(), Some("Enter" | " ")) && open(&e) {
+                e.prevent_default();
+            }
         });
     }
 
@@ -390,21 +351,7 @@ mod browser {
     ) {
         let Some(document) = document() else { return };
         let doc = document.clone();
-        let on_change = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-            link.set(selected_link(&doc, &issue));
-        });
-        let _ = document.add_event_listener_with_callback(
-            "selectionchange",
-            on_change.as_ref().unchecked_ref(),
-        );
-        let held = SendWrapper::new((document, on_change));
-        on_cleanup(move || {
-            let (document, on_change) = &*held;
-            let _ = document.remove_event_listener_with_callback(
-                "selectionchange",
-                on_change.as_ref().unchecked_ref(),
-            );
-        });
+        listen(&document, "selectionchange", move |_| link.set(selected_link(&doc, &issue)));
     }
 
     fn selected_link(
@@ -438,6 +385,8 @@ mod browser {
 mod browser {
     use leptos::prelude::*;
 
+    pub(super) fn follow(_: &str, _: bool, _: RwSignal<bool>) {}
+    pub(super) fn reload() {}
     pub(super) fn load(_: &str) -> Option<String> {
         None
     }
@@ -450,7 +399,6 @@ mod browser {
     ) {
     }
     pub(super) fn follow_selection(_: super::IssueUrl, _: RwSignal<Option<(String, f64, f64)>>) {}
-    pub(super) fn submit_in_full(_: &leptos::ev::MouseEvent) {}
 }
 
 #[cfg(test)]

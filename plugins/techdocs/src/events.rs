@@ -3,13 +3,13 @@
 //! showing it can reload (`portico techdocs serve`'s live reload) or say that
 //! a newer version is available.
 //!
-//! It watches the stored `techdocs_metadata.json`: whoever publishes (the
-//! CLI, CI, the serve command), the new etag is seen here. A folder is looked
-//! at every tenth of a second (a small file read); a bucket every five seconds
-//! (each look is a request).
+//! Whoever publishes (the CLI, CI, the publish API, the serve command), the
+//! plugin's one storage watch (`crate::search::watch`, every half second; a
+//! bucket every five) sees the new etag and announces it; each stream listens
+//! to that, so an open reader costs no storage reads beyond one when it
+//! connects.
 
 use std::convert::Infallible;
-use std::time::Duration;
 
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -17,10 +17,8 @@ use axum::response::{IntoResponse, Response};
 use portico_techdocs::output::{self, Metadata};
 use serde::Deserialize;
 
+use crate::search::Changes;
 use crate::server::{SiteRef, Storage, not_found};
-
-const FOLDER_PERIOD: Duration = Duration::from_millis(100);
-const BUCKET_PERIOD: Duration = Duration::from_secs(5);
 
 /// The event's name.
 pub(crate) const CHANGED: &str = "changed";
@@ -33,40 +31,60 @@ pub(crate) struct Since {
 }
 
 pub(crate) async fn events(
-    State(storage): State<Storage>,
+    State((storage, changes)): State<(Storage, Changes)>,
     UrlPath((namespace, kind, name)): UrlPath<(String, String, String)>,
     Query(since): Query<Since>,
 ) -> Response {
     let Some(site) = storage.site(&namespace, &kind, &name) else {
         return not_found("No such documentation site.");
     };
-    let period = if storage.is_bucket() { BUCKET_PERIOD } else { FOLDER_PERIOD };
+    // Subscribed before the one look at storage, so no republish falls between.
+    let heard = changes.subscribe();
+    let stored = stored_etag(&storage, &site).await;
+    let first = stored.filter(|etag| *etag != since.etag);
     let stream = futures::stream::unfold(
-        (storage, site, since.etag),
-        move |(storage, site, shown)| async move {
-            let etag = next_etag(&storage, &site, &shown, period).await?;
+        (storage, site, heard, since.etag, first),
+        |(storage, site, mut heard, shown, first)| async move {
+            let etag = match first {
+                Some(etag) => etag,
+                None => next_etag(&storage, &site, &mut heard, &shown).await?,
+            };
             let event = Event::default().event(CHANGED).data(etag.clone());
-            Some((Ok::<_, Infallible>(event), (storage, site, etag)))
+            Some((Ok::<_, Infallible>(event), (storage, site, heard, etag, None)))
         },
     );
     Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
 }
 
-/// Waits until the stored site's etag is not `shown`; `None` when the portal stops.
+async fn stored_etag(storage: &Storage, site: &SiteRef) -> Option<String> {
+    storage.json::<Metadata>(site, output::METADATA_FILE).await.map(|m| m.etag)
+}
+
+/// Waits until the watch announces an etag for `site` other than `shown`;
+/// `None` when the portal stops.
 async fn next_etag(
     storage: &Storage,
     site: &SiteRef,
+    heard: &mut tokio::sync::broadcast::Receiver<(String, String)>,
     shown: &str,
-    period: Duration,
 ) -> Option<String> {
+    let entity = site.entity_ref();
     loop {
-        tokio::select! {
-            () = tokio::time::sleep(period) => {}
+        let news = tokio::select! {
+            news = heard.recv() => news,
             () = portico_plugin_api::server::shutdown() => return None,
-        }
-        let stored: Option<Metadata> = storage.json(site, output::METADATA_FILE).await;
-        if let Some(stored) = stored.filter(|m| m.etag != shown) {
-            return Some(stored.etag);
+        };
+        let etag = match news {
+            Ok((changed, etag)) if changed == entity => etag,
+            Ok(_) => continue,
+            // Missed announcements: ask storage directly.
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                stored_etag(storage, site).await.unwrap_or_default()
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+        };
+        if !etag.is_empty() && etag != shown {
+            return Some(etag);
         }
     }
 }

@@ -25,7 +25,7 @@ use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
-use portico_plugin_api::server::{Config as PortalConfig, ConfigError};
+use portico_plugin_api::server::{Config as PortalConfig, ConfigError, ServerError};
 use portico_plugin_api::{ErrorCode, PortalError};
 use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
@@ -99,15 +99,14 @@ pub(crate) async fn publish(
 ) -> Response {
     match accept(&publishing, &namespace, &kind, &name, &headers, body).await {
         Ok(published) => (StatusCode::CREATED, axum::Json(published)).into_response(),
-        Err(error) => {
-            let status = StatusCode::from_u16(error.code.status())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, axum::Json(portico_plugin_api::server::error_body(&error))).into_response()
-        }
+        // Logs an internal cause; sends the error in Backstage's shape.
+        Err(error) => error.into_response(),
     }
 }
 
-type Refusal = PortalError;
+/// Why an upload is refused: what the caller is told, and for faults a
+/// logged cause it is not.
+type Refusal = ServerError;
 
 async fn accept(
     publishing: &Publishing,
@@ -126,7 +125,7 @@ async fn accept(
     {
         return Err(too_large());
     }
-    std::fs::create_dir_all(&publishing.scratch).map_err(internal)?;
+    tokio::fs::create_dir_all(&publishing.scratch).await.map_err(internal)?;
     let work = tempfile::tempdir_in(&publishing.scratch).map_err(internal)?;
     let archive = work.path().join("upload.tar");
     receive(body, &archive).await?;
@@ -157,7 +156,8 @@ fn authorise(tokens: &[String], headers: &HeaderMap) -> Result<(), Refusal> {
         return Err(PortalError::new(
             ErrorCode::Forbidden,
             "publishing through the API is off: configure a static token in backend.auth.externalAccess",
-        ));
+        )
+        .into());
     }
     let given = headers
         .get(header::AUTHORIZATION)
@@ -169,7 +169,8 @@ fn authorise(tokens: &[String], headers: &HeaderMap) -> Result<(), Refusal> {
         _ => Err(PortalError::new(
             ErrorCode::Unauthenticated,
             "a valid `Authorization: Bearer <token>` is required",
-        )),
+        )
+        .into()),
     }
 }
 
@@ -264,7 +265,7 @@ fn plain(path: &Path) -> Option<std::path::PathBuf> {
 }
 
 fn bad(message: impl Into<String>) -> Refusal {
-    PortalError::bad_request(message)
+    PortalError::bad_request(message).into()
 }
 
 fn too_large() -> Refusal {
@@ -276,9 +277,9 @@ fn too_large() -> Refusal {
             MAX_UNPACKED_BYTES >> 30
         ),
     )
+    .into()
 }
 
 fn internal(cause: impl std::fmt::Display) -> Refusal {
-    tracing::error!(%cause, "techdocs: publishing through the API failed");
-    PortalError::internal()
+    ServerError::internal(cause)
 }

@@ -156,6 +156,9 @@ fn kind_name(kind: &str) -> String {
     }
 }
 
+/// Republished sites, as (entity ref, new etag).
+pub(crate) type Changes = tokio::sync::broadcast::Sender<(String, String)>;
+
 /// What a site's documents take from its entity's catalog document (title,
 /// owner, owner ref, lifecycle, type); `None` while the entity is not in the
 /// index.
@@ -177,7 +180,11 @@ pub(crate) fn entity_facts(search: &SearchHandle, scope: &str) -> EntityFacts {
 /// reached the index (at start-up the catalog is still being read), or its
 /// owner, title, lifecycle or type changed, so docs filter by the current
 /// owner without a republish.
-pub(crate) async fn watch(storage: Storage, search: SearchHandle) {
+///
+/// It is also the one place that notices a republish for readers: each new
+/// etag goes out on `changes` as (entity ref, etag), which the readers'
+/// event streams (`crate::events`) listen to instead of each polling storage.
+pub(crate) async fn watch(storage: Storage, search: SearchHandle, changes: Changes) {
     struct Seen {
         stamp: (String, u64),
         entity: EntityFacts,
@@ -208,6 +215,10 @@ pub(crate) async fn watch(storage: Storage, search: SearchHandle) {
             let before = known.get(&key);
             let republished = !first && before.is_none_or(|b| b.stamp != stamp);
             let entity_changed = before.is_some_and(|b| b.entity != entity);
+            if republished {
+                // Before re-indexing: an open reader need not wait for search.
+                let _ = changes.send((key.clone(), site.metadata.etag.clone()));
+            }
             if republished || entity_changed {
                 let docs = documents(&storage, &site, &search).await;
                 tracing::info!(site = %key, documents = docs.len(), "search: docs site re-indexed");

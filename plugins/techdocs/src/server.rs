@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::Router;
 use axum::extract::{Path as UrlPath, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use portico_plugin_api::PortalError;
@@ -56,8 +56,9 @@ fn router(ctx: &PluginContext) -> Result<Router, ConfigError> {
     let storage = open_storage(ctx)?;
     // Sites published while the portal runs (by `portico techdocs publish`
     // or CI) reach the search index through this watch.
+    let (changes, _) = tokio::sync::broadcast::channel(64);
     if tokio::runtime::Handle::try_current().is_ok() {
-        tokio::spawn(crate::search::watch(storage.clone(), ctx.search.clone()));
+        tokio::spawn(crate::search::watch(storage.clone(), ctx.search.clone(), changes.clone()));
     }
     let publishing = crate::publish::Publishing {
         storage: storage.clone(),
@@ -72,10 +73,14 @@ fn router(ctx: &PluginContext) -> Result<Router, ConfigError> {
     Ok(Router::new()
         .route("/static/docs/{namespace}/{kind}/{name}/{*path}", get(static_file))
         .route("/metadata/techdocs/{namespace}/{kind}/{name}", get(metadata))
-        .route("/events/{namespace}/{kind}/{name}", get(crate::events::events))
         .route("/sync/{namespace}/{kind}/{name}", get(crate::events::sync))
-        .with_state(storage)
-        .merge(publish_route))
+        .with_state(storage.clone())
+        .merge(publish_route)
+        .merge(
+            Router::new()
+                .route("/events/{namespace}/{kind}/{name}", get(crate::events::events))
+                .with_state((storage, changes)),
+        ))
 }
 
 /// `GET /static/docs/{namespace}/{kind}/{name}/{*path}`: a stored file, as it is.
@@ -126,9 +131,7 @@ async fn metadata(
 }
 
 pub(crate) fn not_found(message: &str) -> Response {
-    let error = PortalError::not_found(message);
-    (StatusCode::NOT_FOUND, axum::Json(portico_plugin_api::server::error_body(&error)))
-        .into_response()
+    PortalError::not_found(message).into_response()
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -153,14 +156,11 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn storage() -> Result<Storage, ServerError> {
+/// The plugin's context in a server function, and its storage.
+fn context() -> Result<(PluginContext, Storage), ServerError> {
     let ctx = portico_plugin_api::server::context("techdocs")?;
-    open_storage(&ctx).map_err(ServerError::internal)
-}
-
-fn config() -> Result<Config, ServerError> {
-    let ctx = portico_plugin_api::server::context("techdocs")?;
-    ctx.config().map_err(ServerError::internal)
+    let storage = open_storage(&ctx).map_err(ServerError::internal)?;
+    Ok((ctx, storage))
 }
 
 /// The reader's data for one page.
@@ -170,7 +170,8 @@ pub(crate) async fn doc_page(
     name: &str,
     path: &str,
 ) -> Result<DocPage, ServerError> {
-    let storage = storage()?;
+    let (ctx, storage) = context()?;
+    let config: Config = ctx.config().map_err(ServerError::internal)?;
     let missing = || {
         ServerError::from(PortalError::not_found("No documentation is published for this entity."))
     };
@@ -247,15 +248,14 @@ pub(crate) async fn doc_page(
             "MkDocs".into()
         },
         events_url,
-        live_reload: config()?.live_reload,
+        live_reload: config.live_reload,
     })
 }
 
 /// The sites in storage, with their entity's owner from the search index
 /// (the catalog's documents), filtered by kind and owner ref.
 pub(crate) async fn doc_sites(kind: &str, owner: &str) -> Result<DocSites, ServerError> {
-    let ctx = portico_plugin_api::server::context("techdocs")?;
-    let storage = open_storage(&ctx).map_err(ServerError::internal)?;
+    let (ctx, storage) = context()?;
     let all: Vec<DocSite> = storage
         .sites()
         .await

@@ -53,12 +53,12 @@ fn SiteList(sites: DocSites, kind: String, owner: String) -> impl IntoView {
         let label = k.clone();
         view! { <option value=k selected=selected>{label}</option> }
     });
-    let kind_options = keyed(kind_options);
+    let kind_options = kind_options.collect_view().into_any();
     let owner_options = owners.into_iter().map(|(r, label)| {
         let selected = r.eq_ignore_ascii_case(&owner);
         view! { <option value=r selected=selected>{label}</option> }
     });
-    let owner_options = keyed(owner_options);
+    let owner_options = owner_options.collect_view().into_any();
     view! {
         <div class="pt-search">
             <FilterPanel active=active>
@@ -66,7 +66,7 @@ fn SiteList(sites: DocSites, kind: String, owner: String) -> impl IntoView {
                     {select_field("kind", "Kind", kind_options)}
                     {select_field("owner", "Owner", owner_options)}
                     <div class="pt-row">
-                        <crate::addons::ApplyFilters/>
+                        <SubmitInFull label="Apply filters".to_string()/>
                         <a class="pt-link" href="/docs">"Clear filters"</a>
                     </div>
                 </form>
@@ -230,7 +230,8 @@ fn Reader(page: DocPage) -> impl IntoView {
         ..
     } = page;
     let short_etag: String = etag.chars().take(12).collect();
-    let report = source_url.clone().map(|repo_url| {
+    // Only for repositories that take issues through a form the reader can fill.
+    let report = source_url.clone().filter(|u| crate::addons::issue_form(u).is_some()).map(|repo_url| {
         view! { <crate::addons::ReportIssue repo_url=repo_url page_title=title edit_url=edit_url.clone()/> }
     });
     view! {

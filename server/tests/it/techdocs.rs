@@ -2,23 +2,15 @@
 //! publisher's folder: one built by Portico's engine, one shaped like MkDocs
 //! output (with a script that must not survive).
 
-use crate::support::{Backend, TestApp};
+use crate::support::{Backend, TestApp, write_files};
 use portico_techdocs::BuildOptions;
 use std::path::Path;
-
-fn write(dir: &Path, files: &[(&str, &str)]) {
-    for (path, text) in files {
-        let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    }
-}
 
 /// Builds a small site and publishes it as `default/component/demo`; returns the publish folder's holder.
 pub(crate) fn published() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("dir");
     let repo = dir.path().join("repo");
-    write(
+    write_files(
         &repo,
         &[
             (
@@ -51,7 +43,7 @@ pub(crate) fn published() -> tempfile::TempDir {
     )
     .expect("published");
     // A site in MkDocs' shape, as Backstage's pipeline publishes it.
-    write(
+    write_files(
         &publish.join("default/component/legacy"),
         &[
             (

@@ -1,20 +1,12 @@
 //! `portico techdocs build` as a user runs it: a site written on success,
 //! nothing written (and the old site kept) on failure, problems with file and line.
 
-use crate::support::portico;
-
-fn write(dir: &std::path::Path, files: &[(&str, &str)]) {
-    for (path, text) in files {
-        let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    }
-}
+use crate::support::{portico, write_files};
 
 #[test]
 fn builds_a_site_and_keeps_it_when_a_strict_build_fails() {
     let dir = tempfile::tempdir().expect("dir");
-    write(
+    write_files(
         dir.path(),
         &[
             ("mkdocs.yml", "site_name: Demo\n"),
@@ -30,7 +22,7 @@ fn builds_a_site_and_keeps_it_when_a_strict_build_fails() {
     assert!(dir.path().join("out/techdocs_metadata.json").is_file());
 
     // A broken link is a warning, and with --strict an error that writes nothing.
-    write(dir.path(), &[("docs/next.md", "# Next\n\n[gone](gone.md)\n")]);
+    write_files(dir.path(), &[("docs/next.md", "# Next\n\n[gone](gone.md)\n")]);
     let out = portico(&["techdocs", "build", "--strict", "-o", "out"], dir.path());
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -56,7 +48,7 @@ fn a_folder_without_mkdocs_yml_is_one_clear_error() {
     let out = portico(&["techdocs", "build", "nowhere"], dir.path());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && !stderr.contains("panicked"), "{stderr}");
-    write(dir.path(), &[("docs/index.md", "# x\n")]);
+    write_files(dir.path(), &[("docs/index.md", "# x\n")]);
     let out = portico(&["techdocs", "build"], dir.path());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(!out.status.success());
@@ -66,7 +58,7 @@ fn a_folder_without_mkdocs_yml_is_one_clear_error() {
 #[test]
 fn publish_checks_the_entity_and_the_site() {
     let dir = tempfile::tempdir().expect("dir");
-    write(dir.path(), &[("mkdocs.yml", "site_name: Demo\n"), ("docs/index.md", "# Demo\n")]);
+    write_files(dir.path(), &[("mkdocs.yml", "site_name: Demo\n"), ("docs/index.md", "# Demo\n")]);
     assert!(portico(&["techdocs", "build"], dir.path()).status.success());
     for bad in ["default/component", "default/component/../x", "a/b/c/d", "default/comp onent/x"] {
         let out = portico(

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::free_port;
+use crate::support::{free_port, write_files};
 
 /// Generous: a deadline for a broken preview to fail by, not a speed check.
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -92,19 +92,18 @@ fn read_until(stream: &mut TcpStream, needle: &str) -> String {
     String::from_utf8_lossy(&seen).into_owned()
 }
 
-fn write(repo: &Path, path: &str, text: &str) {
-    let path = repo.join(path);
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    std::fs::write(path, text).expect("write");
-}
-
 #[test]
 fn saving_a_page_updates_the_preview_and_tells_open_readers() {
     let dir = tempfile::tempdir().expect("dir");
     let repo = dir.path();
-    write(repo, "mkdocs.yml", "site_name: Preview\n");
-    write(repo, "docs/index.md", "# Home\n\nFirst words.\n");
-    write(repo, "docs/other.md", "# Other\n\nStays the same.\n");
+    write_files(
+        repo,
+        &[
+            ("mkdocs.yml", "site_name: Preview\n"),
+            ("docs/index.md", "# Home\n\nFirst words.\n"),
+            ("docs/other.md", "# Other\n\nStays the same.\n"),
+        ],
+    );
     let preview = Preview::start(repo);
 
     let home = preview.page("");
@@ -113,9 +112,13 @@ fn saving_a_page_updates_the_preview_and_tells_open_readers() {
     let first = preview.etag();
     let mut reader = preview.events(&first);
     read_until(&mut reader, "text/event-stream");
+    // A reader that shows an older build hears of the newer one at once.
+    let mut behind = preview.events("an-older-etag");
+    let heard = read_until(&mut behind, "event: changed");
+    assert!(heard.contains(&first), "{heard}");
 
     // A save: the open reader hears of it, with the new etag, and the page has the new text.
-    write(repo, "docs/index.md", "# Home\n\nSecond words.\n");
+    write_files(repo, &[("docs/index.md", "# Home\n\nSecond words.\n")]);
     let heard = read_until(&mut reader, "event: changed");
     let second = preview.etag();
     assert_ne!(second, first);
@@ -125,15 +128,15 @@ fn saving_a_page_updates_the_preview_and_tells_open_readers() {
     assert!(preview.page("other/").contains("Stays the same."));
 
     // A new page is in the nav of the others.
-    write(repo, "docs/new.md", "# Brand new\n");
+    write_files(repo, &[("docs/new.md", "# Brand new\n")]);
     preview.wait_until("the new page is served", |p| p.page("new/").contains("Brand new"));
     assert!(preview.page("other/").contains("Brand new"), "the nav lists it");
 
     // A broken mkdocs.yml: the last good site stays readable; fixed, it builds again.
-    write(repo, "mkdocs.yml", "site_name: [unclosed\n");
+    write_files(repo, &[("mkdocs.yml", "site_name: [unclosed\n")]);
     std::thread::sleep(Duration::from_millis(500));
     assert!(preview.page("").contains("Second words."), "the last good build is still served");
-    write(repo, "mkdocs.yml", "site_name: Renamed preview\n");
+    write_files(repo, &[("mkdocs.yml", "site_name: Renamed preview\n")]);
     preview.wait_until("the fixed config is built", |p| p.page("").contains("Renamed preview"));
 
     // Ctrl-C with a reader still listening: the preview stops and cleans up.

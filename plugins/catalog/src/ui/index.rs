@@ -164,7 +164,7 @@ fn Filters(
             let text = format!("{} ({n})", show(&v));
             view! { <option value=v.clone() selected=selected>{text}</option> }
         });
-        let options = keyed(options);
+        let options = options.collect_view();
         view! {
             <div class="pt-field">
                 <label for=id>{label}</label>
@@ -228,7 +228,7 @@ fn Filters(
                 </select>
             </div>
             <div class="pt-row">
-                <Button r#type="submit">"Apply filters"</Button>
+                <SubmitInFull label="Apply filters".to_string()/>
                 <a class="pt-link" href="/catalog">"Reset"</a>
             </div>
         </form>
