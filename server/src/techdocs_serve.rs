@@ -44,7 +44,7 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
     let site = portico_techdocs::build(&dir, &dir, &build_options).map_err(|d| {
         anyhow::anyhow!("{d}\nthe site cannot be built; fix mkdocs.yml and run again")
     })?;
-    print_diagnostics(&site, None);
+    print_diagnostics(&site, &dir, None);
     portico_techdocs::output::write_site(&site, &site_dir)?;
     println!("built {} page(s) in {} ms", site.pages.len(), started.elapsed().as_millis());
 
@@ -162,7 +162,7 @@ fn watch(
         } else {
             portico_techdocs::output::update_site(&rebuilt.site, site_dir, &rebuilt.rendered)
         };
-        print_diagnostics(&rebuilt.site, Some(&changed));
+        print_diagnostics(&rebuilt.site, dir, Some(&changed));
         match written {
             Ok(()) => println!(
                 "rebuilt {} of {} page(s) in {} ms",
@@ -193,12 +193,12 @@ fn collect(event: notify::Result<notify::Event>, dir: &Path, changed: &mut Vec<P
     }
 }
 
-/// Problems of the build; after a save, only those in the saved files.
-fn print_diagnostics(site: &Site, changed: Option<&[PathBuf]>) {
+/// Problems of the build; after a save, only those in the saved files
+/// (diagnostics name files relative to the repository, `dir`).
+fn print_diagnostics(site: &Site, dir: &Path, changed: Option<&[PathBuf]>) {
     for diagnostic in &site.diagnostics {
-        let shown = changed.is_none_or(|changed| {
-            changed.iter().any(|c| c.to_string_lossy().ends_with(diagnostic.file.as_str()))
-        });
+        let shown =
+            changed.is_none_or(|changed| changed.contains(&dir.join(diagnostic.file.as_str())));
         if shown {
             println!("{diagnostic}");
         }

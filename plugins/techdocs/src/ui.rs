@@ -72,7 +72,7 @@ fn SiteList(sites: DocSites, kind: String, owner: String) -> impl IntoView {
                 </form>
             </FilterPanel>
             <div class="pt-search__results">
-                <p role="status">{if shown == total { format!("{total} sites") } else { format!("{shown} of {total} sites") }}</p>
+                <p role="status">{sites_label(shown, total)}</p>
                 <Table
                     caption="Documentation sites"
                     columns=vec![
@@ -90,7 +90,6 @@ fn SiteList(sites: DocSites, kind: String, owner: String) -> impl IntoView {
                             }
                             _ => "".into_any(),
                         }),
-                        TableColumn::new("kind", "Kind", |s: &DocSite| s.kind.clone().into_any()),
                         TableColumn::new("description", "Description", |s: &DocSite| {
                             s.site_description.clone().unwrap_or_default().into_any()
                         }),
@@ -104,6 +103,12 @@ fn SiteList(sites: DocSites, kind: String, owner: String) -> impl IntoView {
             </div>
         </div>
     }
+}
+
+/// `3 sites`, `1 site`, `1 of 3 sites`.
+fn sites_label(shown: usize, total: usize) -> String {
+    let noun = if total == 1 { "site" } else { "sites" };
+    if shown == total { format!("{total} {noun}") } else { format!("{shown} of {total} {noun}") }
 }
 
 /// A labelled filter `<select>` named `name`, "Any …" first.

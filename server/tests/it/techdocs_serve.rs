@@ -127,6 +127,10 @@ fn saving_a_page_updates_the_preview_and_tells_open_readers() {
     assert!(home.contains("Second words.") && !home.contains("First words."), "{home}");
     assert!(preview.page("other/").contains("Stays the same."));
 
+    // A save with a problem: the preview says where.
+    write_files(repo, &[("docs/other.md", "# Other\n\nStays the same. [Gone](gone.md)\n")]);
+    preview.wait_until("the broken link is served", |p| p.page("other/").contains("Gone"));
+
     // A new page is in the nav of the others.
     write_files(repo, &[("docs/new.md", "# Brand new\n")]);
     preview.wait_until("the new page is served", |p| p.page("new/").contains("Brand new"));
@@ -154,6 +158,10 @@ fn saving_a_page_updates_the_preview_and_tells_open_readers() {
     assert!(
         stdout.contains("mkdocs.yml is not valid YAML"),
         "the broken config was reported: {stdout}"
+    );
+    assert!(
+        stdout.lines().any(|l| l.contains("docs/other.md:3") && l.contains("gone.md")),
+        "the saved page's problem was reported with file and line: {stdout}"
     );
     let workspace = std::env::temp_dir().join(format!("portico-techdocs-serve-{pid}"));
     assert!(!workspace.exists(), "the temporary site is removed");
