@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use portico_plugin_api::catalog::CatalogHandle;
 use portico_plugin_api::search::SearchHandle;
 use portico_plugin_api::server::{DataRoot, Db, Migration, PluginContext};
 use portico_plugin_api::{ErrorCode, PortalError};
@@ -43,19 +44,24 @@ pub fn router(settings: &Settings, db: Db) -> anyhow::Result<Router> {
         settings.theme_css()?.as_deref(),
     ));
     let search = portico_search::Engine::open(&settings.data_dir().join("search").join("index"))?;
-    let context = request_context(db.clone(), settings, search.handle());
+    let plugin_context = |id: &'static str| {
+        PluginContext::new(id, db.clone(), settings.config.clone(), DataRoot(settings.data_dir()))
+            .with_search(search.handle())
+    };
+    // The plugin that provides the catalog (one at most) builds its service
+    // first; every plugin's context then carries it.
+    let catalog = PLUGINS
+        .iter()
+        .find_map(|p| Some((p.id, p.backend.as_ref()?.provides_catalog?)))
+        .map(|(id, provide)| CatalogHandle(provide(&plugin_context(id))))
+        .unwrap_or_else(CatalogHandle::disabled);
+    let context = request_context(db.clone(), settings, search.handle(), catalog.clone());
 
     let mut api = Router::new();
     let mut collators = Vec::new();
     for plugin in PLUGINS {
         if let Some(backend) = &plugin.backend {
-            let ctx = PluginContext::new(
-                plugin.id,
-                db.clone(),
-                settings.config.clone(),
-                DataRoot(settings.data_dir()),
-            )
-            .with_search(search.handle());
+            let ctx = plugin_context(plugin.id).with_catalog(catalog.clone());
             collators.extend(backend.collators.iter().map(|c| (*c, ctx.clone())));
             let router = (backend.router)(&ctx)
                 .with_context(|| format!("plugin `{}` could not start", plugin.id))?;
@@ -134,6 +140,7 @@ fn request_context(
     db: Db,
     settings: &Settings,
     search: SearchHandle,
+    catalog: CatalogHandle,
 ) -> impl Fn() + Clone + Send + Sync + 'static {
     let config = settings.config.clone();
     let site = settings.site();
@@ -143,6 +150,7 @@ fn request_context(
         provide_context(config.clone());
         provide_context(data_root.clone());
         provide_context(search.clone());
+        provide_context(catalog.clone());
         // Several `Cookie` headers may arrive (HTTP/2); read them all.
         let cookies: String = use_context::<http::request::Parts>()
             .map(|parts| {

@@ -23,6 +23,8 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "ssr")]
+pub mod catalog;
 pub mod error;
 mod plugin;
 #[cfg(feature = "ssr")]

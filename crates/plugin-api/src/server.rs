@@ -1,6 +1,7 @@
 //! The server half of the plugin API (`ssr` feature): what a plugin's backend
 //! receives ([`PluginContext`]) and declares ([`Backend`], [`Migration`]).
 
+use crate::catalog::{CatalogHandle, CatalogService};
 use crate::error::PortalError;
 use crate::search::{Collator, SearchHandle};
 use axum::response::{IntoResponse, Response};
@@ -77,6 +78,8 @@ pub struct PluginContext {
     pub data_root: DataRoot,
     /// The search engine: contribute documents, run queries.
     pub search: SearchHandle,
+    /// The catalog: read entities (disabled when no plugin provides it).
+    pub catalog: CatalogHandle,
 }
 
 /// `backend.dataDir`, resolved: the folder under which the portal and its
@@ -87,7 +90,20 @@ pub struct DataRoot(pub std::path::PathBuf);
 impl PluginContext {
     /// A context (the server builds these; tests may too).
     pub fn new(plugin_id: &'static str, db: Db, config: Arc<Config>, data_root: DataRoot) -> Self {
-        Self { plugin_id, db, config, data_root, search: SearchHandle::disabled() }
+        Self {
+            plugin_id,
+            db,
+            config,
+            data_root,
+            search: SearchHandle::disabled(),
+            catalog: CatalogHandle::disabled(),
+        }
+    }
+
+    /// The context with this catalog.
+    pub fn with_catalog(mut self, catalog: CatalogHandle) -> Self {
+        self.catalog = catalog;
+        self
     }
 
     /// The context with this search engine.
@@ -109,6 +125,9 @@ impl PluginContext {
     }
 }
 
+/// Builds the catalog service from the providing plugin's context.
+pub type ProvideCatalog = fn(&PluginContext) -> Arc<dyn CatalogService>;
+
 /// The server half of a plugin.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
@@ -122,6 +141,8 @@ pub struct Backend {
     pub check_config: fn(&Config, &str) -> Result<(), ConfigError>,
     /// The document types the plugin contributes to search.
     pub collators: &'static [Collator],
+    /// The catalog service this plugin provides to every plugin (the catalog plugin's).
+    pub provides_catalog: Option<ProvideCatalog>,
 }
 
 impl Backend {
@@ -130,7 +151,14 @@ impl Backend {
         router: fn(&PluginContext) -> Result<axum::Router, ConfigError>,
         migrations: &'static [Migration],
     ) -> Self {
-        Self { router, migrations, check_config: no_config, collators: &[] }
+        Self { router, migrations, check_config: no_config, collators: &[], provides_catalog: None }
+    }
+
+    /// Declares that this plugin is the catalog: the server builds the service
+    /// once and hands it to every plugin's [`PluginContext::catalog`].
+    pub const fn provides_catalog(mut self, service: ProvideCatalog) -> Self {
+        self.provides_catalog = Some(service);
+        self
     }
 
     /// Declares the plugin's search collators (one per document type).
@@ -255,7 +283,11 @@ pub fn context(plugin_id: &'static str) -> Result<PluginContext, ServerError> {
         .ok_or_else(|| ServerError::internal("no data directory in the request context"))?;
     let search =
         leptos::prelude::use_context::<SearchHandle>().unwrap_or_else(SearchHandle::disabled);
-    Ok(PluginContext::new(plugin_id, db, config, data_root).with_search(search))
+    let catalog =
+        leptos::prelude::use_context::<CatalogHandle>().unwrap_or_else(CatalogHandle::disabled);
+    Ok(PluginContext::new(plugin_id, db, config, data_root)
+        .with_search(search)
+        .with_catalog(catalog))
 }
 
 /// The process is stopping: set once by the binary when it is asked to stop.

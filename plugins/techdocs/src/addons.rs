@@ -14,6 +14,10 @@
 //!   link to the site's GitHub or GitLab repository, quoting it
 //!   (Backstage's ReportIssue).
 //!
+//! * [`BuildLog`]: the log of a build the portal runs (`techdocs.builder:
+//!   local`), followed live through Backstage's `/sync` events; the page
+//!   reloads when the first build of a site is published.
+//!
 //! Controls that only work with script are rendered `hidden` and shown once
 //! their island has hydrated, so a page without JavaScript offers none.
 
@@ -34,6 +38,49 @@ pub(crate) fn LiveReload(events_url: String, auto: bool) -> impl IntoView {
                 <button type="button" class="pt-button pt-button--primary" on:click=|_| browser::reload()>"Reload"</button>
             })}
         </div>
+    }
+}
+
+/// How a followed build ended: `Ok(updated)` or the failure's message.
+type BuildEnd = Option<Result<bool, String>>;
+
+/// A build's log: the lines so far (server-rendered, so a page without
+/// JavaScript shows them), then, while `building`, the rest as they come.
+/// When it ends with a new site and `reload_when_done`, the page reloads.
+#[island]
+pub(crate) fn BuildLog(
+    sync_url: String,
+    log: Vec<String>,
+    building: bool,
+    reload_when_done: bool,
+) -> impl IntoView {
+    let lines = RwSignal::new(log);
+    let ended = RwSignal::new(None::<Result<bool, String>>);
+    if building {
+        Effect::new(move |_| browser::follow_build(&sync_url, lines, ended, reload_when_done));
+    }
+    let status = move || build_status(building, &ended.get());
+    view! {
+        <div class="pt-docs__build">
+            <p role="status">{status}</p>
+            <details open=building>
+                <summary>"Build log"</summary>
+                <pre class="pt-docs__buildlog" role="log" aria-label="Build log" tabindex="0">
+                    {move || lines.with(|l| l.join("\n"))}
+                </pre>
+            </details>
+        </div>
+    }
+}
+
+/// The line above the log.
+fn build_status(building: bool, ended: &BuildEnd) -> &'static str {
+    match ended {
+        None if building => "Building the documentation…",
+        None => "The last build of this documentation failed.",
+        Some(Ok(true)) => "The build finished and was published.",
+        Some(Ok(false)) => "The build finished; nothing changed.",
+        Some(Err(_)) => "The build failed.",
     }
 }
 
@@ -245,6 +292,46 @@ mod browser {
         on_cleanup(move || source.close());
     }
 
+    /// Follows a build's `/sync` events: `log` lines (JSON strings),
+    /// then `finish` (`{"updated": …}`) or `error` (a JSON string).
+    pub(super) fn follow_build(
+        url: &str,
+        lines: RwSignal<Vec<String>>,
+        ended: RwSignal<super::BuildEnd>,
+        reload_when_done: bool,
+    ) {
+        let Ok(source) = web_sys::EventSource::new(url) else { return };
+        let data = |e: &web_sys::Event| -> Option<serde_json::Value> {
+            let text = e.dyn_ref::<web_sys::MessageEvent>()?.data().as_string()?;
+            serde_json::from_str(&text).ok()
+        };
+        let held = SendWrapper::new(source.clone());
+        let close = move || held.close();
+        listen(&source, "log", move |e| {
+            if let Some(line) = data(&e).as_ref().and_then(|v| v.as_str()) {
+                lines.update(|l| l.push(line.to_owned()));
+            }
+        });
+        let done = close.clone();
+        listen(&source, "finish", move |e| {
+            done();
+            let updated = data(&e).is_some_and(|v| v["updated"] == true);
+            ended.set(Some(Ok(updated)));
+            if updated && reload_when_done {
+                reload();
+            }
+        });
+        let failed = close.clone();
+        listen(&source, "error", move |e| {
+            // A server-sent `error` carries a message; a dropped connection does not.
+            if let Some(message) = data(&e).as_ref().and_then(|v| v.as_str()) {
+                failed();
+                ended.set(Some(Err(message.to_owned())));
+            }
+        });
+        on_cleanup(close);
+    }
+
     fn document() -> Option<web_sys::Document> {
         web_sys::window()?.document()
     }
@@ -386,6 +473,13 @@ mod browser {
     use leptos::prelude::*;
 
     pub(super) fn follow(_: &str, _: bool, _: RwSignal<bool>) {}
+    pub(super) fn follow_build(
+        _: &str,
+        _: RwSignal<Vec<String>>,
+        _: RwSignal<super::BuildEnd>,
+        _: bool,
+    ) {
+    }
     pub(super) fn reload() {}
     pub(super) fn load(_: &str) -> Option<String> {
         None

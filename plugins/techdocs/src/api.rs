@@ -52,6 +52,33 @@ pub struct DocPage {
     pub events_url: String,
     /// Reload as soon as the site changes (`techdocs.liveReload`), rather than offer to.
     pub live_reload: bool,
+    /// A newer build running, or the last one failed (`techdocs.builder: local`).
+    pub build: Option<DocBuild>,
+}
+
+/// A build of an entity's docs by the portal (`techdocs.builder: local`), as the reader shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocBuild {
+    /// Running now (else: the last attempt failed).
+    pub building: bool,
+    /// Why the last attempt failed.
+    pub failure: Option<String>,
+    /// The build's log so far.
+    pub log: Vec<String>,
+    /// Backstage's `/sync` event stream: the rest of the log, then `finish`.
+    pub sync_url: String,
+}
+
+/// What the reader shows for a path: the page, or the build it waits for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DocView {
+    Page(Box<DocPage>),
+    /// Nothing published yet: the first build is running, or failed.
+    Pending {
+        entity_ref: String,
+        entity_href: String,
+        build: DocBuild,
+    },
 }
 
 /// A documented entity, for the `/docs` index.
@@ -81,14 +108,16 @@ pub struct DocSites {
     pub owners: Vec<(String, String)>,
 }
 
-/// One page of an entity's documentation; `path` is the page inside the site (`` is the home page).
+/// One page of an entity's documentation; `path` is the page inside the site
+/// (`` is the home page). With the local builder, this also starts a build
+/// when the sources changed.
 #[server(prefix = "/api/techdocs/fn", endpoint = "doc_page")]
 pub async fn fetch_page(
     namespace: String,
     kind: String,
     name: String,
     path: String,
-) -> Result<DocPage, PortalError> {
+) -> Result<DocView, PortalError> {
     crate::server::doc_page(&namespace, &kind, &name, &path).await.map_err(Into::into)
 }
 

@@ -7,7 +7,8 @@ use serde::Deserialize;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Config {
-    /// `local`: the portal builds docs itself (not yet: it reads storage, as `external`);
+    /// `local`: the portal builds an entity's docs when they are first read
+    /// and again when their sources change (see `crate::builder`);
     /// `external`: CI publishes with `portico techdocs publish`, the portal only reads.
     #[serde(default)]
     pub builder: BuilderMode,
@@ -25,6 +26,10 @@ pub struct Config {
     /// reader says a newer version is available and offers to reload.
     #[serde(default)]
     pub live_reload: bool,
+    /// Portico's own key, for `builder: local`: at most how often (seconds) a
+    /// view of an entity's docs looks for changed sources. Default 60.
+    #[serde(default)]
+    pub rebuild_check_seconds: Option<u64>,
     /// Read sites from `<Namespace>/<Kind>/<name>` as written, instead of lower-cased.
     #[serde(default)]
     pub legacy_use_case_sensitive_triplet_paths: bool,

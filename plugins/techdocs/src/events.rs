@@ -17,6 +17,11 @@ use axum::response::{IntoResponse, Response};
 use portico_techdocs::output::{self, Metadata};
 use serde::Deserialize;
 
+use futures::StreamExt;
+use portico_plugin_api::{ErrorCode, PortalError};
+use tokio::sync::broadcast;
+
+use crate::builder::{BuildEvent, LocalBuilder, SyncState};
 use crate::search::Changes;
 use crate::server::{SiteRef, Storage, not_found};
 
@@ -90,31 +95,98 @@ async fn next_etag(
 }
 
 /// `GET /sync/{namespace}/{kind}/{name}`: Backstage's "are the docs fresh?"
-/// call, which its reader makes on every page. Sites here are published from
-/// outside (the CLI, CI, the publish API) and read from storage, so there is
-/// never a build to wait for: `finish` with `updated: false` at once, as
-/// Backstage's `external` builder answers. As server-sent events when asked
-/// for them, else as JSON.
+/// call, which its reader makes on every page. As server-sent events when
+/// asked for them (`log` events with the build's lines, then `finish` with
+/// `{"updated": …}`, or `error` with a message), else as JSON once it is
+/// settled.
+///
+/// With `techdocs.builder: external` there is never a build to wait for:
+/// `finish` with `updated: false` at once. With `local` the call looks for
+/// changed sources (see `crate::builder`), and follows the build it starts
+/// or finds running.
 pub(crate) async fn sync(
-    State(storage): State<Storage>,
+    State((storage, builder)): State<(Storage, Option<LocalBuilder>)>,
     UrlPath((namespace, kind, name)): UrlPath<(String, String, String)>,
     headers: axum::http::HeaderMap,
 ) -> Response {
     let Some(site) = storage.site(&namespace, &kind, &name) else {
         return not_found("No such documentation site.");
     };
-    if storage.json::<Metadata>(&site, output::METADATA_FILE).await.is_none() {
-        return not_found("No documentation is published for this entity.");
-    }
-    let finished = serde_json::json!({ "updated": false });
+    let published = storage.json::<Metadata>(&site, output::METADATA_FILE).await.is_some();
+    let state = match &builder {
+        Some(builder) => match builder.sync(&site).await {
+            // Sources this portal cannot build: CI publishes the site.
+            SyncState::Failed(f) if published && !f.attempted => SyncState::Current,
+            state => state,
+        },
+        None if !published => {
+            return not_found("No documentation is published for this entity.");
+        }
+        None => SyncState::Current,
+    };
     let wants_events = headers
         .get(axum::http::header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/event-stream"));
-    if wants_events {
-        let event = Event::default().event("finish").data(finished.to_string());
-        Sse::new(futures::stream::iter([Ok::<_, Infallible>(event)])).into_response()
-    } else {
-        axum::Json(finished).into_response()
+    if !wants_events {
+        return match settle(state).await {
+            Ok(updated) => axum::Json(serde_json::json!({ "updated": updated })).into_response(),
+            Err(message) => PortalError::new(ErrorCode::Conflict, message).into_response(),
+        };
     }
+    let events: Vec<Event> = match &state {
+        SyncState::Building { log, .. } => log.iter().map(|line| log_event(line)).collect(),
+        SyncState::Current => vec![finish_event(false)],
+        SyncState::Failed(failure) => vec![error_event(&failure.message)],
+    };
+    let rest = match state {
+        SyncState::Building { events, .. } => Some(events),
+        _ => None,
+    };
+    let following = futures::stream::unfold(rest, |rest| async move {
+        let mut heard = rest?;
+        let event = tokio::select! {
+            event = heard.recv() => event,
+            () = portico_plugin_api::server::shutdown() => return None,
+        };
+        match event {
+            Ok(BuildEvent::Log(line)) => Some((log_event(&line), Some(heard))),
+            Ok(BuildEvent::Finish { updated }) => Some((finish_event(updated), None)),
+            // Fell behind a very chatty build: skip ahead; `finish` still comes.
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                Some((log_event("… (lines skipped)"), Some(heard)))
+            }
+            Err(broadcast::error::RecvError::Closed) => None,
+        }
+    });
+    let stream = futures::stream::iter(events).chain(following).map(Ok::<_, Infallible>);
+    Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
+}
+
+/// Waits for a build to end: whether a new site was published, or why not.
+async fn settle(state: SyncState) -> Result<bool, String> {
+    match state {
+        SyncState::Current => Ok(false),
+        SyncState::Failed(failure) => Err(failure.message),
+        SyncState::Building { mut events, .. } => loop {
+            match events.recv().await {
+                Ok(BuildEvent::Finish { updated }) => return Ok(updated),
+                Ok(BuildEvent::Log(_)) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Closed) => return Ok(false),
+            }
+        },
+    }
+}
+
+/// Backstage's events carry JSON: a log line is a JSON string.
+fn log_event(line: &str) -> Event {
+    Event::default().event("log").data(serde_json::Value::from(line).to_string())
+}
+
+fn finish_event(updated: bool) -> Event {
+    Event::default().event("finish").data(serde_json::json!({ "updated": updated }).to_string())
+}
+
+fn error_event(message: &str) -> Event {
+    Event::default().event("error").data(serde_json::Value::from(message).to_string())
 }

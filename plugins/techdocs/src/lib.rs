@@ -12,6 +12,8 @@
 mod addons;
 pub mod api;
 #[cfg(feature = "ssr")]
+mod builder;
+#[cfg(feature = "ssr")]
 mod config;
 #[cfg(feature = "ssr")]
 mod events;

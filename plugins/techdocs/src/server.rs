@@ -9,6 +9,7 @@
 //! which also points every relative link at the portal's routes.
 
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Path as UrlPath, State};
@@ -22,8 +23,9 @@ use portico_plugin_api::server::{
 use portico_techdocs::output::{self, Metadata, PageDetail, SiteIndex};
 pub(crate) use portico_techdocs_storage::{SiteRef, Storage};
 
-use crate::api::{DocHeading, DocNav, DocPage, DocSite, DocSites};
-use crate::config::Config;
+use crate::api::{DocBuild, DocHeading, DocNav, DocPage, DocSite, DocSites, DocView};
+use crate::builder::{LocalBuilder, SyncState};
+use crate::config::{BuilderMode, Config};
 
 pub(crate) const BACKEND: Backend =
     Backend::new(router, &[]).config::<Config>().collators(&[crate::search::COLLATOR]);
@@ -52,8 +54,32 @@ pub(crate) fn open_storage(ctx: &PluginContext) -> Result<Storage, ConfigError> 
     Ok(storage)
 }
 
+/// The local builder when `techdocs.builder` is `local`: one per loaded
+/// config, like the storage (its state says which builds run).
+pub(crate) fn open_builder(ctx: &PluginContext) -> Result<Option<LocalBuilder>, ConfigError> {
+    static OPENED: Mutex<Vec<(Arc<PortalConfig>, Option<LocalBuilder>)>> = Mutex::new(Vec::new());
+    let storage = open_storage(ctx)?;
+    let mut opened = OPENED.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, builder)) = opened.iter().find(|(c, _)| Arc::ptr_eq(c, &ctx.config)) {
+        return Ok(builder.clone());
+    }
+    let config: Config = ctx.config()?;
+    let builder = (config.builder == BuilderMode::Local).then(|| {
+        let check = config.rebuild_check_seconds.map(Duration::from_secs);
+        LocalBuilder::new(
+            storage,
+            ctx.catalog.clone(),
+            ctx.data_dir().join("builds"),
+            check.unwrap_or(crate::builder::DEFAULT_CHECK_EVERY),
+        )
+    });
+    opened.push((ctx.config.clone(), builder.clone()));
+    Ok(builder)
+}
+
 fn router(ctx: &PluginContext) -> Result<Router, ConfigError> {
     let storage = open_storage(ctx)?;
+    let builder = open_builder(ctx)?;
     // Sites published while the portal runs (by `portico techdocs publish`
     // or CI) reach the search index through this watch.
     let (changes, _) = tokio::sync::broadcast::channel(64);
@@ -73,8 +99,12 @@ fn router(ctx: &PluginContext) -> Result<Router, ConfigError> {
     Ok(Router::new()
         .route("/static/docs/{namespace}/{kind}/{name}/{*path}", get(static_file))
         .route("/metadata/techdocs/{namespace}/{kind}/{name}", get(metadata))
-        .route("/sync/{namespace}/{kind}/{name}", get(crate::events::sync))
         .with_state(storage.clone())
+        .merge(
+            Router::new()
+                .route("/sync/{namespace}/{kind}/{name}", get(crate::events::sync))
+                .with_state((storage.clone(), builder)),
+        )
         .merge(publish_route)
         .merge(
             Router::new()
@@ -163,21 +193,56 @@ fn context() -> Result<(PluginContext, Storage), ServerError> {
     Ok((ctx, storage))
 }
 
-/// The reader's data for one page.
+/// The reader's view of a build that runs or ran, or `None` when there is
+/// nothing to say (the stored site is current) or nothing was attempted (the
+/// sources cannot be built by this portal: then `Err` with why, which only
+/// matters when nothing is published, as CI may publish such sites).
+fn doc_build(state: SyncState, site: &SiteRef) -> Result<Option<DocBuild>, String> {
+    let sync_url = format!("/api/techdocs/sync/{}", site.path());
+    Ok(match state {
+        SyncState::Current => None,
+        SyncState::Failed(failure) if !failure.attempted => return Err(failure.message),
+        SyncState::Building { log, .. } => {
+            Some(DocBuild { building: true, failure: None, log, sync_url })
+        }
+        SyncState::Failed(failure) => Some(DocBuild {
+            building: false,
+            failure: Some(failure.message),
+            log: failure.log,
+            sync_url,
+        }),
+    })
+}
+
+/// The reader's data for one page, or the first build it waits for.
 pub(crate) async fn doc_page(
     namespace: &str,
     kind: &str,
     name: &str,
     path: &str,
-) -> Result<DocPage, ServerError> {
+) -> Result<DocView, ServerError> {
     let (ctx, storage) = context()?;
     let config: Config = ctx.config().map_err(ServerError::internal)?;
     let missing = || {
         ServerError::from(PortalError::not_found("No documentation is published for this entity."))
     };
     let site = storage.site(namespace, kind, name).ok_or_else(missing)?;
-    let metadata: Metadata =
-        storage.json(&site, output::METADATA_FILE).await.ok_or_else(missing)?;
+    let state = match open_builder(&ctx).map_err(ServerError::internal)? {
+        Some(builder) => builder.sync(&site).await,
+        None => SyncState::Current,
+    };
+    let entity_ref = format!("{}:{}/{}", kind, namespace, name).to_ascii_lowercase();
+    let entity_href = format!("/catalog/{namespace}/{kind}/{name}").to_ascii_lowercase();
+    let stored: Option<Metadata> = storage.json(&site, output::METADATA_FILE).await;
+    let build = doc_build(state, &site);
+    let (metadata, build) = match (stored, build) {
+        (Some(metadata), build) => (metadata, build.unwrap_or_default()),
+        (None, Ok(Some(build))) => {
+            return Ok(DocView::Pending { entity_ref, entity_href, build });
+        }
+        (None, Ok(None)) => return Err(missing()),
+        (None, Err(why)) => return Err(PortalError::not_found(why).into()),
+    };
     let (url, bytes) = page_location(&storage, &site, path).await.ok_or_else(|| {
         ServerError::from(PortalError::not_found(format!(
             "This documentation has no page `{path}`."
@@ -229,11 +294,11 @@ pub(crate) async fn doc_page(
         &format!("/api/techdocs/events/{}", site.path()),
         &[("etag".into(), metadata.etag.clone())],
     );
-    Ok(DocPage {
+    Ok(DocView::Page(Box::new(DocPage {
         site_name: metadata.site_name,
         site_description: metadata.site_description,
-        entity_ref: format!("{}:{}/{}", kind, namespace, name).to_ascii_lowercase(),
-        entity_href: format!("/catalog/{namespace}/{kind}/{name}").to_ascii_lowercase(),
+        entity_ref,
+        entity_href,
         title,
         html: clean,
         headings,
@@ -249,7 +314,8 @@ pub(crate) async fn doc_page(
         },
         events_url,
         live_reload: config.live_reload,
-    })
+        build,
+    })))
 }
 
 /// The sites in storage, with their entity's owner from the search index

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use portico_ui::prelude::*;
 
-use crate::api::{DocNav, DocPage, DocSite, DocSites, fetch_page, fetch_sites};
+use crate::api::{DocBuild, DocNav, DocPage, DocSite, DocSites, DocView, fetch_page, fetch_sites};
 
 /// `/docs`: every published documentation site, filtered by kind and owner
 /// (the filters live in the URL, and work without JavaScript).
@@ -149,7 +149,8 @@ pub(crate) fn DocsReaderPage() -> impl IntoView {
     // inside it, it was sometimes missing from the server-rendered <head>
     // when loading the page hopped threads.
     let title = move || match page.get() {
-        Some(Ok(page)) => format!("{} · {}", page.title, page.site_name),
+        Some(Ok(DocView::Page(page))) => format!("{} · {}", page.title, page.site_name),
+        Some(Ok(DocView::Pending { .. })) => "Building the documentation".to_owned(),
         Some(Err(_)) => "Documentation not found".to_owned(),
         None => "Documentation".to_owned(),
     };
@@ -158,7 +159,7 @@ pub(crate) fn DocsReaderPage() -> impl IntoView {
         <Suspense fallback=|| view! { <Progress label="Loading the page"/> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(page) => view! { <Loaded page=page/> }.into_any(),
+                    Ok(view) => view! { <Page>{doc_view(view)}</Page> }.into_any(),
                     Err(e) => view! { <NotFound message=e.to_string()/> }.into_any(),
                 }
             })}
@@ -166,10 +167,44 @@ pub(crate) fn DocsReaderPage() -> impl IntoView {
     }
 }
 
-/// A page of docs.
+/// A page of docs, or the build it waits for.
+fn doc_view(view: DocView) -> AnyView {
+    match view {
+        DocView::Page(page) => view! { <Reader page=*page/> }.into_any(),
+        DocView::Pending { entity_ref, entity_href, build } => {
+            view! { <Pending entity_ref entity_href progress=build/> }.into_any()
+        }
+    }
+}
+
+/// Nothing published yet: the first build runs (its log, live), or failed.
 #[component]
-fn Loaded(page: DocPage) -> impl IntoView {
-    view! { <Page><Reader page=page/></Page> }
+fn Pending(entity_ref: String, entity_href: String, progress: DocBuild) -> impl IntoView {
+    let DocBuild { building, failure, log, sync_url } = progress;
+    let title = if building {
+        "The documentation is being built"
+    } else {
+        "The documentation could not be built"
+    };
+    view! {
+        <header class="pt-header pt-docs__header">
+            <div class="pt-header__text">
+                <p class="pt-header__kicker">"Documentation · " <a class="pt-docs__entity" href=entity_href>{entity_ref}</a></p>
+                <h1 class="pt-header__title">{title}</h1>
+            </div>
+        </header>
+        <Content>
+            {if building {
+                view! {
+                    <p>"This is the first build of this site. The page opens when it is published; without JavaScript, "
+                        <a class="pt-link" href="">"reload the page"</a> " in a moment."</p>
+                }.into_any()
+            } else {
+                view! { <ErrorPanel title="The build failed" message=failure.unwrap_or_default()/> }.into_any()
+            }}
+            <crate::addons::BuildLog sync_url=sync_url log=log building=building reload_when_done=true/>
+        </Content>
+    }
 }
 
 /// No such site or page.
@@ -202,7 +237,7 @@ pub(crate) fn entity_tab(entity: portico_plugin_api::Entity) -> AnyView {
         <Suspense fallback=|| view! { <Progress label="Loading the documentation"/> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(page) => view! { <Reader page=page/> }.into_any(),
+                    Ok(view) => doc_view(view),
                     Err(e) => view! {
                         <EmptyState title="No documentation published yet" description=e.to_string()/>
                     }.into_any(),
@@ -232,8 +267,21 @@ fn Reader(page: DocPage) -> impl IntoView {
         generator,
         events_url,
         live_reload,
+        build,
         ..
     } = page;
+    let build = build.map(|DocBuild { building, failure, log, sync_url }| {
+        let notice = if building {
+            "A newer version of this documentation is being built; this is the last one published."
+        } else {
+            "The last build of this documentation failed; this is the last one published."
+        };
+        view! {
+            <WarningPanel title=notice message=failure.unwrap_or_default()>
+                <crate::addons::BuildLog sync_url=sync_url log=log building=building reload_when_done=false/>
+            </WarningPanel>
+        }
+    });
     let short_etag: String = etag.chars().take(12).collect();
     // Only for repositories that take issues through a form the reader can fill.
     let report = source_url.clone().filter(|u| crate::addons::issue_form(u).is_some()).map(|repo_url| {
@@ -260,6 +308,7 @@ fn Reader(page: DocPage) -> impl IntoView {
                     <crate::addons::TextSize/>
                 </div>
                 <crate::addons::LiveReload events_url=events_url auto=live_reload/>
+                {build}
                 <article class="pt-docs__content" inner_html=html></article>
                 <crate::addons::LightBox/>
                 {report}

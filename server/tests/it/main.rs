@@ -12,5 +12,6 @@ mod search;
 mod support;
 mod techdocs;
 mod techdocs_cli;
+mod techdocs_local;
 mod techdocs_publish;
 mod techdocs_serve;

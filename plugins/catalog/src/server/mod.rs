@@ -15,12 +15,38 @@ pub(crate) mod views;
 
 use crate::config::Config;
 use engine::Engine;
-use portico_plugin_api::server::{Backend, ConfigError, PluginContext};
+use portico_plugin_api::Entity;
+use portico_plugin_api::catalog::{CatalogError, CatalogFuture, CatalogService};
+use portico_plugin_api::server::{Backend, ConfigError, Db, PluginContext};
 use serde::Deserialize;
+use std::sync::Arc;
 
 /// The catalog's backend.
-pub(crate) const BACKEND: Backend =
-    Backend::new(router, store::MIGRATIONS).config::<Config>().collators(&[search::COLLATOR]);
+pub(crate) const BACKEND: Backend = Backend::new(router, store::MIGRATIONS)
+    .config::<Config>()
+    .collators(&[search::COLLATOR])
+    .provides_catalog(service);
+
+/// The catalog as other plugins read it: entities straight from the store.
+#[derive(Debug)]
+struct Service(Db);
+
+fn service(ctx: &PluginContext) -> Arc<dyn CatalogService> {
+    Arc::new(Service(ctx.db.clone()))
+}
+
+impl CatalogService for Service {
+    fn entity<'a>(&'a self, entity_ref: &'a str) -> CatalogFuture<'a, Option<Entity>> {
+        Box::pin(async move {
+            let failed = |e: &dyn std::fmt::Display| CatalogError(e.to_string());
+            match query::by_ref(&self.0, &entity_ref.to_lowercase()).await {
+                Ok(Some(value)) => serde_json::from_value(value).map(Some).map_err(|e| failed(&e)),
+                Ok(None) => Ok(None),
+                Err(e) => Err(failed(&e)),
+            }
+        })
+    }
+}
 
 /// One `backend.reading.allow` entry.
 #[derive(Debug, Deserialize)]

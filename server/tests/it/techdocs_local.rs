@@ -1,0 +1,210 @@
+//! `techdocs.builder: local`: the portal builds an entity's docs from the
+//! `dir:` its descriptor names, on the first view and again when the sources
+//! change, keeps the previous site when a build fails, and says why when it
+//! cannot build (a URL reference, a folder outside the catalog's location,
+//! no such entity). The catalog reads real files; builds are real.
+
+use crate::support::{Backend, Reply, TestApp, write_files};
+use axum::body::Body;
+use axum::http::Request;
+use std::path::Path;
+
+const HANDBOOK: &str = "/docs/default/component/handbook/";
+const SYNC: &str = "/api/techdocs/sync/default/component/handbook";
+
+/// A repository with three components: `handbook` (docs next to it),
+/// `straying` (its `dir:` leaves the repository) and `remote` (a URL reference).
+fn repository(root: &Path) {
+    write_files(
+        root,
+        &[
+            (
+                "repo/catalog-info.yaml",
+                "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: handbook\n  annotations:\n    backstage.io/techdocs-ref: dir:.\nspec:\n  type: documentation\n  lifecycle: production\n  owner: team-a\n",
+            ),
+            ("repo/mkdocs.yml", "site_name: Handbook\nnav:\n  - Home: index.md\n"),
+            ("repo/docs/index.md", "# Handbook\n\nFirst edition.\n"),
+            (
+                "repo/services/straying/catalog-info.yaml",
+                "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: straying\n  annotations:\n    backstage.io/techdocs-ref: dir:../../../elsewhere\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n",
+            ),
+            (
+                "repo/services/remote/catalog-info.yaml",
+                "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: remote\n  annotations:\n    backstage.io/techdocs-ref: url:https://github.com/acme/remote\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n",
+            ),
+            ("elsewhere/mkdocs.yml", "site_name: Not for the portal\n"),
+            ("elsewhere/docs/index.md", "# Secret\n"),
+        ],
+    );
+}
+
+fn config(root: &Path) -> String {
+    format!(
+        "catalog:\n  locations:\n    - type: file\n      target: {repo}/**/catalog-info.yaml\ntechdocs:\n  builder: local\n  rebuildCheckSeconds: 0\n  publisher:\n    type: local\n    local:\n      publishDirectory: {publish}\n",
+        repo = root.join("repo").display(),
+        publish = root.join("publish").display(),
+    )
+}
+
+/// Backstage's reader asks `/sync` for events; the stream ends after `finish` or `error`.
+async fn sync_events(app: &TestApp) -> Reply {
+    let request = Request::get(SYNC).header("accept", "text/event-stream").body(Body::empty());
+    app.request(request.expect("request")).await
+}
+
+async fn app_with_catalog(root: &Path) -> TestApp {
+    let app = TestApp::new(Backend::Sqlite, &config(root)).await.expect("app");
+    for name in ["handbook", "straying", "remote"] {
+        app.wait_for(&format!("/api/catalog/entities/by-name/component/default/{name}"), |r| {
+            r.status == 200
+        })
+        .await;
+    }
+    app
+}
+
+#[tokio::test]
+async fn docs_are_built_on_first_view_again_on_change_and_a_failed_build_keeps_the_last_site() {
+    let dir = tempfile::tempdir().expect("dir");
+    repository(dir.path());
+    let app = app_with_catalog(dir.path()).await;
+
+    // First view: nothing is published, so the build starts and the reader
+    // shows its progress instead of a 404.
+    let first = app.get(HANDBOOK).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert!(first.body.contains("The documentation is being built"), "{}", first.body);
+    assert!(first.body.contains("Build log"), "the log is on the page");
+    let settled = app.get(SYNC).await;
+    assert_eq!(settled.status, 200, "{}", settled.body);
+    let page = app.wait_for(HANDBOOK, |r| r.body.contains("First edition.")).await;
+    assert!(!page.body.contains("being built"), "the current build shows no notice");
+
+    // A saved page: the next sync builds again and streams the log, then `finish`.
+    std::fs::write(
+        dir.path().join("repo/docs/index.md"),
+        "# Handbook\n\nSecond edition, revised.\n",
+    )
+    .expect("edit");
+    let events = sync_events(&app).await;
+    assert_eq!(events.status, 200);
+    assert!(
+        events.headers.get("content-type").is_some_and(|v| v == "text/event-stream"),
+        "{:?}",
+        events.headers
+    );
+    let body = &events.body;
+    assert!(
+        body.contains(
+            "event: log\ndata: \"Building the documentation of component:default/handbook from "
+        ),
+        "{body}"
+    );
+    assert!(body.contains("Built 1 page(s)"), "{body}");
+    assert!(body.ends_with("event: finish\ndata: {\"updated\":true}\n\n"), "{body}");
+    let page = app.get(HANDBOOK).await;
+    assert!(page.body.contains("Second edition, revised."), "{}", page.body);
+
+    // Unchanged sources: nothing to build.
+    let events = sync_events(&app).await;
+    assert_eq!(events.body, "event: finish\ndata: {\"updated\":false}\n\n");
+
+    // A broken mkdocs.yml: the build fails, the last site stays readable and says so.
+    std::fs::write(dir.path().join("repo/mkdocs.yml"), "site_name: [unclosed\n").expect("break");
+    let events = sync_events(&app).await;
+    assert!(events.body.contains("The site cannot be built"), "{}", events.body);
+    assert!(
+        events.body.ends_with("event: finish\ndata: {\"updated\":false}\n\n"),
+        "{}",
+        events.body
+    );
+    let page = app.get(HANDBOOK).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Second edition, revised."), "the last good site is served");
+    assert!(page.body.contains("The last build of this documentation failed"), "{}", page.body);
+    assert!(page.body.contains("mkdocs.yml"), "the failure names the file: {}", page.body);
+    // The same broken sources are not built again on every view; the
+    // failure is reported (Backstage's reader then shows the stale content
+    // with the error).
+    let again = sync_events(&app).await.body;
+    assert!(again.starts_with("event: error\ndata: \"The site cannot be built: "), "{again}");
+    assert!(!again.contains("event: log"), "no second build: {again}");
+
+    // Mended: built and published again.
+    std::fs::write(dir.path().join("repo/mkdocs.yml"), "site_name: Handbook v3\n").expect("mend");
+    let settled = app.get(SYNC).await;
+    assert_eq!(settled.body, "{\"updated\":true}");
+    let page = app.get(HANDBOOK).await;
+    assert!(page.body.contains("Handbook v3") && !page.body.contains("failed"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn sources_the_portal_cannot_build_are_refused_with_the_reason() {
+    let dir = tempfile::tempdir().expect("dir");
+    repository(dir.path());
+    let app = app_with_catalog(dir.path()).await;
+
+    let straying = app.get("/docs/default/component/straying/").await;
+    assert_eq!(straying.status, 404, "{}", straying.body);
+    assert!(
+        straying.body.contains("points outside the folder the catalog reads"),
+        "{}",
+        straying.body
+    );
+    assert!(!straying.body.contains("Secret"));
+    assert!(!dir.path().join("publish/default/component/straying").exists(), "nothing built");
+
+    let remote = app.get("/docs/default/component/remote/").await;
+    assert_eq!(remote.status, 404);
+    assert!(remote.body.contains("names a URL"), "{}", remote.body);
+
+    let unknown = app.get("/docs/default/component/nobody/").await;
+    assert_eq!(unknown.status, 404);
+    assert!(
+        unknown.body.contains("There is no entity component:default/nobody"),
+        "{}",
+        unknown.body
+    );
+    let events = app
+        .request(
+            Request::get("/api/techdocs/sync/default/component/nobody")
+                .header("accept", "text/event-stream")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert!(events.body.starts_with("event: error\ndata: \"There is no entity"), "{}", events.body);
+
+    // CI may publish what the portal cannot build: it is read as it is, with no notice.
+    let built = dir.path().join("built");
+    write_files(
+        &dir.path().join("remote-src"),
+        &[
+            ("mkdocs.yml", "site_name: Remote docs\n"),
+            ("docs/index.md", "# Remote\n\nPublished by CI.\n"),
+        ],
+    );
+    let src = dir.path().join("remote-src");
+    let site = portico_techdocs::build(&src, &src, &Default::default()).expect("builds");
+    portico_techdocs::output::write_site(&site, &built).expect("written");
+    let storage = portico_techdocs_storage::Storage::open(
+        &Default::default(),
+        &dir.path().join("publish"),
+        false,
+    )
+    .expect("storage");
+    portico_server::techdocs_cli::publish(
+        &built,
+        "default/component/remote",
+        &storage,
+        &mut Vec::new(),
+    )
+    .expect("published");
+    let remote = app.get("/docs/default/component/remote/").await;
+    assert_eq!(remote.status, 200, "{}", remote.body);
+    assert!(
+        remote.body.contains("Published by CI.") && !remote.body.contains("build"),
+        "{}",
+        remote.body
+    );
+}
