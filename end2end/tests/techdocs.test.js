@@ -138,6 +138,31 @@ describe('docs reader', () => {
     await context.close();
   });
 
+  test('the search box searches this site: Enter shows the sections, a result opens its section', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/docs/default/component/gateway/`);
+    await waitForHydration(page);
+    const box = page.getByRole('searchbox', { name: 'Search Gateway docs' });
+    // The index fills in the background after start-up: ask until it answers.
+    await waitUntil(async () => {
+      await box.fill('revert');
+      await box.press('Enter');
+      await page.waitForURL(/\?search=revert$/);
+      return (await page.locator('.pt-docs__results li').count()) > 0;
+    }, () => 'no in-site results for "revert"');
+    const results = page.getByRole('region', { name: /result.* for “revert” in this site/ });
+    assert.match(await results.locator('mark').first().textContent(), /revert/i);
+    assert.equal(await box.inputValue(), 'revert', 'the term stays in the box');
+    for (const theme of ['light', 'dark']) {
+      await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
+      assert.deepEqual(await axeViolations(page), [], `axe-core with results, ${theme}`);
+    }
+    await results.getByRole('link', { name: 'Rollback' }).click();
+    await page.waitForURL(/\/ops\/deploy\/#rollback$/);
+    assert.ok(await page.getByText('Revert the release.').isVisible());
+    await page.close();
+  });
+
   test('axe-core finds no WCAG 2.2 AA violations on the docs pages, light and dark', async () => {
     for (const theme of ['light', 'dark']) {
       const context = await browser.newContext();

@@ -26,6 +26,7 @@
 #[cfg(feature = "ssr")]
 pub mod catalog;
 pub mod error;
+pub mod highlight;
 mod plugin;
 #[cfg(feature = "ssr")]
 pub mod search;

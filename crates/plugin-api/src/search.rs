@@ -262,6 +262,15 @@ impl SearchHandle {
     pub fn disabled() -> Self {
         Self(Arc::new(Disabled))
     }
+
+    /// Runs a query on a blocking thread (the engine is synchronous), for
+    /// request handlers.
+    pub async fn run(&self, query: SearchQuery) -> Result<SearchResults, SearchError> {
+        let engine = self.clone();
+        tokio::task::spawn_blocking(move || engine.query(&query))
+            .await
+            .unwrap_or_else(|e| Err(SearchError::Engine(e.to_string())))
+    }
 }
 
 impl std::ops::Deref for SearchHandle {

@@ -28,31 +28,7 @@ pub struct SearchParams {
     pub page: usize,
 }
 
-/// A run of text, highlighted or not.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Run {
-    pub text: String,
-    pub mark: bool,
-}
-
-/// Splits highlighted text into runs at the result's tags.
-pub fn runs(text: &str, pre: &str, post: &str) -> Vec<Run> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find(pre).filter(|_| !pre.is_empty()) {
-        if start > 0 {
-            out.push(Run { text: rest[..start].to_owned(), mark: false });
-        }
-        let after = &rest[start + pre.len()..];
-        let end = after.find(post).unwrap_or(after.len());
-        out.push(Run { text: after[..end].to_owned(), mark: true });
-        rest = after.get(end + post.len()..).unwrap_or_default();
-    }
-    if !rest.is_empty() {
-        out.push(Run { text: rest.to_owned(), mark: false });
-    }
-    out
-}
+pub use portico_plugin_api::highlight::{Run, runs};
 
 /// How many results, in words: "No results", "1 result", "12 results", or
 /// "More than 10000 results" when the engine stopped counting.
@@ -130,17 +106,6 @@ pub async fn search(params: SearchParams) -> Result<SearchView, PortalError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn highlighted_text_splits_into_runs_at_the_tags() {
-        let got: Vec<(String, bool)> = runs("a <t>b</t> c <t>d", "<t>", "</t>")
-            .into_iter()
-            .map(|r| (r.text, r.mark))
-            .collect();
-        let want = [("a ", false), ("b", true), (" c ", false), ("d", true)];
-        assert_eq!(got, want.map(|(t, m)| (t.to_owned(), m)));
-        assert_eq!(runs("plain", "", "").len(), 1);
-    }
 
     #[test]
     fn only_portal_paths_and_web_urls_are_result_links() {

@@ -169,11 +169,7 @@ pub(crate) async fn run(
     search: &SearchHandle,
     query: SearchQuery,
 ) -> Result<SearchResults, ServerError> {
-    let search = search.clone();
-    let result = tokio::task::spawn_blocking(move || search.query(&query))
-        .await
-        .map_err(ServerError::internal)?;
-    result.map_err(|err| match err {
+    search.run(query).await.map_err(|err| match err {
         SearchError::Invalid(m) => PortalError::new(ErrorCode::BadRequest, m).into(),
         other => ServerError::internal(other),
     })

@@ -46,7 +46,7 @@ type BuildEnd = Option<Result<bool, String>>;
 
 /// A build's log: the lines so far (server-rendered, so a page without
 /// JavaScript shows them), then, while `building`, the rest as they come.
-/// When it ends with a new site and `reload_when_done`, the page reloads.
+/// When it ends and `reload_when_done` (the page waits for a first build), the page reloads.
 #[island]
 pub(crate) fn BuildLog(
     sync_url: String,
@@ -317,7 +317,9 @@ mod browser {
             done();
             let updated = data(&e).is_some_and(|v| v["updated"] == true);
             ended.set(Some(Ok(updated)));
-            if updated && reload_when_done {
+            // Waiting for a first build: whoever finished it (this reader
+            // may have joined after the end), the page now has a site.
+            if reload_when_done {
                 reload();
             }
         });

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use portico_plugin_api::PortalError;
+use portico_plugin_api::highlight::Run;
 use serde::{Deserialize, Serialize};
 
 /// One entry of a site's navigation, with the portal URL it opens.
@@ -35,6 +36,8 @@ pub struct DocPage {
     /// `/catalog/default/component/payments`.
     pub entity_href: String,
     pub title: String,
+    /// This page in the reader (`/docs/default/component/x/guide/`).
+    pub href: String,
     /// Sanitised on the server; relative links already point at portal URLs.
     pub html: String,
     pub headings: Vec<DocHeading>,
@@ -54,6 +57,28 @@ pub struct DocPage {
     pub live_reload: bool,
     /// A newer build running, or the last one failed (`techdocs.builder: local`).
     pub build: Option<DocBuild>,
+    /// The in-site search the reader asked for (`?search=`), with its results.
+    pub search: Option<DocSearch>,
+}
+
+/// A search of one site's pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocSearch {
+    pub term: String,
+    /// `3 results`, `No results`.
+    pub label: String,
+    pub hits: Vec<DocHit>,
+}
+
+/// A section of the site that matches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocHit {
+    pub title: Vec<Run>,
+    /// The section in the reader (`/docs/…/page/#heading`).
+    pub href: String,
+    /// The page the section is on, when it is a section of a page.
+    pub page: Option<String>,
+    pub snippet: Vec<Run>,
 }
 
 /// A build of an entity's docs by the portal (`techdocs.builder: local`), as the reader shows it.
@@ -109,16 +134,17 @@ pub struct DocSites {
 }
 
 /// One page of an entity's documentation; `path` is the page inside the site
-/// (`` is the home page). With the local builder, this also starts a build
-/// when the sources changed.
+/// (`` is the home page); a non-empty `search` also searches the site. With
+/// the local builder, this also starts a build when the sources changed.
 #[server(prefix = "/api/techdocs/fn", endpoint = "doc_page")]
 pub async fn fetch_page(
     namespace: String,
     kind: String,
     name: String,
     path: String,
+    search: String,
 ) -> Result<DocView, PortalError> {
-    crate::server::doc_page(&namespace, &kind, &name, &path).await.map_err(Into::into)
+    crate::server::doc_page(&namespace, &kind, &name, &path, &search).await.map_err(Into::into)
 }
 
 /// The published sites of entities of `kind` owned by `owner` (an entity

@@ -126,6 +126,8 @@ fn site_documents(
                 format!("{base}{}", entry.location),
             )
             .scope(&scope)
+            // The reader's in-site search filters on it.
+            .facet("entity", &scope)
             .facet("kind", &kind)
             .facet("namespace", &site.namespace)
             .facet("owner", &owner_ref)

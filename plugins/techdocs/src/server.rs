@@ -23,7 +23,9 @@ use portico_plugin_api::server::{
 use portico_techdocs::output::{self, Metadata, PageDetail, SiteIndex};
 pub(crate) use portico_techdocs_storage::{SiteRef, Storage};
 
-use crate::api::{DocBuild, DocHeading, DocNav, DocPage, DocSite, DocSites, DocView};
+use crate::api::{
+    DocBuild, DocHeading, DocHit, DocNav, DocPage, DocSearch, DocSite, DocSites, DocView,
+};
 use crate::builder::{LocalBuilder, SyncState};
 use crate::config::{BuilderMode, Config};
 
@@ -220,6 +222,7 @@ pub(crate) async fn doc_page(
     kind: &str,
     name: &str,
     path: &str,
+    search: &str,
 ) -> Result<DocView, ServerError> {
     let (ctx, storage) = context()?;
     let config: Config = ctx.config().map_err(ServerError::internal)?;
@@ -290,6 +293,10 @@ pub(crate) async fn doc_page(
     };
     let page = index.as_ref().and_then(|i| i.pages.iter().find(|p| p.url == url));
     let nav = index.as_ref().map(|i| nav(&i.nav, &base, &url)).unwrap_or_default();
+    let search = match search.trim() {
+        "" => None,
+        term => Some(search_site(&ctx.search, &site, term).await?),
+    };
     let events_url = portico_plugin_api::url::with_query(
         &format!("/api/techdocs/events/{}", site.path()),
         &[("etag".into(), metadata.etag.clone())],
@@ -299,6 +306,7 @@ pub(crate) async fn doc_page(
         site_description: metadata.site_description,
         entity_ref,
         entity_href,
+        href: format!("{base}{url}"),
         title,
         html: clean,
         headings,
@@ -315,7 +323,79 @@ pub(crate) async fn doc_page(
         events_url,
         live_reload: config.live_reload,
         build,
+        search,
     })))
+}
+
+/// Results of the reader's in-site search (at most this many).
+const SITE_SEARCH_LIMIT: usize = 20;
+/// Longer terms are cut (a search box, not a document).
+const SITE_SEARCH_MAX_TERM: usize = 200;
+
+/// Searches one site's sections through the portal's search index (the
+/// site's documents carry their entity as the `entity` facet).
+async fn search_site(
+    search: &portico_plugin_api::search::SearchHandle,
+    site: &SiteRef,
+    term: &str,
+) -> Result<DocSearch, ServerError> {
+    use portico_plugin_api::highlight::{Run, runs};
+    use portico_plugin_api::search::{SearchError, SearchQuery};
+    let term: String = term.chars().take(SITE_SEARCH_MAX_TERM).collect();
+    let query = SearchQuery::new(term.clone(), SITE_SEARCH_LIMIT)
+        .types(vec![crate::search::DOC_TYPE.to_owned()])
+        .filter("entity", vec![site.entity_ref()]);
+    // A term the engine refuses is the reader's typing, not the page's
+    // fault: the page still shows, with the reason in place of results.
+    let results = match search.run(query).await {
+        Ok(results) => results,
+        Err(SearchError::Invalid(message)) => {
+            return Ok(DocSearch { term, label: message, hits: Vec::new() });
+        }
+        Err(other) => return Err(ServerError::internal(other)),
+    };
+    let text = |hit: &portico_plugin_api::search::SearchHit, field: &str| {
+        hit.document.get(field).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned()
+    };
+    let hits = results
+        .hits
+        .iter()
+        .map(|hit| {
+            let shown = |field: &str| match hit.highlight.get(field) {
+                Some(marked) => runs(marked, &results.pre_tag, &results.post_tag),
+                None => {
+                    let mut plain: String = text(hit, field).chars().take(240).collect();
+                    if field == "text" && plain.chars().count() == 240 {
+                        plain.push('…');
+                    }
+                    vec![Run { text: plain, mark: false }]
+                }
+            };
+            let location = text(hit, "location");
+            // `headingPath` is [site, page, section] for a section of a page.
+            let path = hit.document.get("headingPath").and_then(serde_json::Value::as_array);
+            let page_title = match path.map(Vec::as_slice) {
+                Some([_, page, _]) => page.as_str().map(str::to_owned),
+                _ => None,
+            };
+            // The page's name says more only when the section has another.
+            let page_title = page_title.filter(|p| *p != text(hit, "title"));
+            DocHit {
+                title: shown("title"),
+                // Locations of this site's documents are reader paths; anything else goes nowhere.
+                href: if location.starts_with("/docs/") { location } else { String::new() },
+                page: page_title,
+                snippet: shown("text"),
+            }
+        })
+        .collect();
+    let label = match (results.total, results.total_at_least) {
+        (n, true) => format!("More than {n} results"),
+        (0, _) => "No results".to_owned(),
+        (1, _) => "1 result".to_owned(),
+        (n, _) => format!("{n} results"),
+    };
+    Ok(DocSearch { term, label, hits })
 }
 
 /// The sites in storage, with their entity's owner from the search index

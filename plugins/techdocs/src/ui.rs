@@ -6,7 +6,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use portico_ui::prelude::*;
 
-use crate::api::{DocBuild, DocNav, DocPage, DocSite, DocSites, DocView, fetch_page, fetch_sites};
+use crate::api::{
+    DocBuild, DocNav, DocPage, DocSearch, DocSite, DocSites, DocView, fetch_page, fetch_sites,
+};
+use portico_plugin_api::highlight::Run;
 
 /// `/docs`: every published documentation site, filtered by kind and owner
 /// (the filters live in the URL, and work without JavaScript).
@@ -136,14 +139,16 @@ fn owner_href(entity_ref: &str) -> String {
 #[component]
 pub(crate) fn DocsReaderPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let key = move || {
+        let search = query.with(|q| q.get("search").unwrap_or_default());
         params.with(|p| {
             let get = |k: &str| p.get(k).unwrap_or_default();
-            (get("namespace"), get("kind"), get("name"), get("path"))
+            (get("namespace"), get("kind"), get("name"), get("path"), search)
         })
     };
-    let page = Resource::new_blocking(key, |(namespace, kind, name, path)| {
-        fetch_page(namespace, kind, name, path)
+    let page = Resource::new_blocking(key, |(namespace, kind, name, path, search)| {
+        fetch_page(namespace, kind, name, path, search)
     });
     // The title is outside the Suspense, read from the resource: set from
     // inside it, it was sometimes missing from the server-rendered <head>
@@ -231,7 +236,7 @@ pub(crate) fn entity_tab(entity: portico_plugin_api::Entity) -> AnyView {
     );
     let page = Resource::new_blocking(
         move || key.clone(),
-        |(namespace, kind, name)| fetch_page(namespace, kind, name, String::new()),
+        |(namespace, kind, name)| fetch_page(namespace, kind, name, String::new(), String::new()),
     );
     view! {
         <Suspense fallback=|| view! { <Progress label="Loading the documentation"/> }>
@@ -257,6 +262,7 @@ fn Reader(page: DocPage) -> impl IntoView {
         site_description,
         entity_ref,
         entity_href,
+        href,
         html,
         headings,
         nav,
@@ -268,8 +274,11 @@ fn Reader(page: DocPage) -> impl IntoView {
         events_url,
         live_reload,
         build,
+        search,
         ..
     } = page;
+    let term = search.as_ref().map(|s| s.term.clone()).unwrap_or_default();
+    let results = search.map(search_results);
     let build = build.map(|DocBuild { building, failure, log, sync_url }| {
         let notice = if building {
             "A newer version of this documentation is being built; this is the last one published."
@@ -294,6 +303,13 @@ fn Reader(page: DocPage) -> impl IntoView {
                 <p class="pt-header__title">{site_name.clone()}</p>
                 {site_description.map(|d| view! { <p class="pt-header__subtitle">{d}</p> })}
             </div>
+            <form class="pt-docs__search" role="search" method="get" action=href
+                aria-label=format!("Search {site_name}")>
+                <label for="pt-docs-search" class="pt-visually-hidden">{format!("Search {site_name}")}</label>
+                <input id="pt-docs-search" class="pt-input" type="search" name="search" value=term
+                    placeholder="Search this site" autocomplete="off" maxlength="200"/>
+                <SubmitInFull label="Search".to_string()/>
+            </form>
         </header>
         <div class="pt-docs">
             <nav class="pt-docs__nav" aria-label=format!("{site_name} pages")>
@@ -309,6 +325,7 @@ fn Reader(page: DocPage) -> impl IntoView {
                 </div>
                 <crate::addons::LiveReload events_url=events_url auto=live_reload/>
                 {build}
+                {results}
                 <article class="pt-docs__content" inner_html=html></article>
                 <crate::addons::LightBox/>
                 {report}
@@ -324,6 +341,32 @@ fn Reader(page: DocPage) -> impl IntoView {
                 })}
             </nav>
         </div>
+    }
+}
+
+/// The in-site search's results, above the page they were asked from.
+fn search_results(search: DocSearch) -> impl IntoView {
+    let DocSearch { term, label, hits } = search;
+    let runs = |runs: Vec<Run>| {
+        runs.into_iter()
+            .map(|r| {
+                if r.mark { view! { <mark>{r.text}</mark> }.into_any() } else { r.text.into_any() }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="pt-docs__results" aria-labelledby="pt-docs-results-title">
+            <h2 id="pt-docs-results-title">{format!("{label} for “{term}” in this site")}</h2>
+            <ol>
+                {hits.into_iter().map(|hit| view! {
+                    <li>
+                        <a href=hit.href>{runs(hit.title)}</a>
+                        {hit.page.map(|p| view! { <span class="pt-docs__result-page">{format!(" · {p}")}</span> })}
+                        <p>{runs(hit.snippet)}</p>
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
     }
 }
 

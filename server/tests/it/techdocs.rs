@@ -305,3 +305,67 @@ async fn the_docs_index_filters_by_kind_and_owner() {
         component.body
     );
 }
+
+#[tokio::test]
+async fn the_reader_searches_its_own_site_only() {
+    let dir = published();
+    // The same site published for a second entity: its sections must not
+    // show in the first one's search.
+    let built = dir.path().join("twin-site");
+    let repo = dir.path().join("repo");
+    let site = portico_techdocs::build(&repo, &repo, &BuildOptions::default()).expect("builds");
+    portico_techdocs::output::write_site(&site, &built).expect("written");
+    let storage = portico_techdocs_storage::Storage::open(
+        &Default::default(),
+        &dir.path().join("publish"),
+        false,
+    )
+    .expect("storage");
+    portico_server::techdocs_cli::publish(
+        &built,
+        "default/component/twin",
+        &storage,
+        &mut Vec::new(),
+    )
+    .expect("published");
+    let app = TestApp::new(Backend::Sqlite, &config(dir.path())).await.expect("app");
+
+    // The index fills in the background after start-up.
+    let page = app
+        .wait_for("/docs/default/component/demo/guide/setup/?search=gap", |r| {
+            r.body.contains("1 result for")
+        })
+        .await;
+    let body = &page.body;
+    assert!(
+        body.contains(r#"role="search" method="get" action="/docs/default/component/demo/guide/setup/" aria-label="Search Demo docs""#),
+        "a search form that answers on the same page: {body}"
+    );
+    assert!(body.contains("value=\"gap\""), "the term stays in the box: {body}");
+    assert!(body.contains("1 result for “gap” in this site"), "{body}");
+    let results = &body[body.find("pt-docs__results").expect("results")..];
+    let results = &results[..results.find("</section>").expect("end")];
+    assert!(results.contains(r#"<a href="/docs/default/component/demo/#demo">"#), "{results}");
+    assert!(results.contains("<mark>gap</mark>"), "the matched word is marked: {results}");
+    assert!(!body.contains("/docs/default/component/twin/"), "another site's sections: {body}");
+    assert!(body.contains("Install"), "the page is still shown under the results");
+
+    let none =
+        app.get("/docs/default/component/demo/?search=%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
+    assert_eq!(none.status, 200);
+    assert!(
+        none.body.contains("for “&lt;script&gt;alert(1)&lt;/script&gt;” in this site"),
+        "{}",
+        none.body
+    );
+    assert!(!none.body.contains("<script>alert(1)"), "the term is text, never markup");
+
+    let long = "gap".repeat(5_000);
+    let reply = app.get(&format!("/docs/default/component/demo/?search={long}")).await;
+    assert_eq!(reply.status, 200, "a huge term is cut, not an error");
+    assert!(!reply.body.contains(&"gap".repeat(100)), "the term is cut to 200 characters");
+
+    let syntax = app.get("/docs/default/component/demo/?search=%22unclosed+AND+(").await;
+    assert_eq!(syntax.status, 200, "{}", syntax.body);
+    assert!(syntax.body.contains("Mind the gap."), "the page still shows: {}", syntax.body);
+}

@@ -1,0 +1,89 @@
+// The portal's own builder (`techdocs.builder: local`) in a real browser: the
+// first visit to an entity's docs shows the build's progress and opens the
+// page by itself once it is published; a first build that fails says why,
+// with its log, and passes axe-core at WCAG 2.2 AA.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { axeViolations, launchBrowser, startServer, waitForHydration, waitUntil } from './support.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'portico-techdocs-local-e2e-'));
+const component = (name, ref) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n  annotations:\n    backstage.io/techdocs-ref: ${ref}\nspec: {type: service, lifecycle: production, owner: platform}\n`;
+const pages = Object.fromEntries(
+  Array.from({ length: 40 }, (_, i) => [`repo/handbook/docs/part-${i}.md`, `# Part ${i}\n\n${'Some text. '.repeat(200)}\n`]),
+);
+const files = {
+  'repo/handbook/catalog-info.yaml': component('handbook', 'dir:.'),
+  'repo/handbook/mkdocs.yml': 'site_name: Handbook\n',
+  'repo/handbook/docs/index.md': '# Handbook\n\nWelcome to the handbook.\n',
+  ...pages,
+  'repo/broken/catalog-info.yaml': component('broken', 'dir:.'),
+  'repo/broken/mkdocs.yml': 'site_name: [unclosed\n',
+  'repo/broken/docs/index.md': '# Broken\n',
+};
+for (const [path, text] of Object.entries(files)) {
+  mkdirSync(dirname(join(dir, path)), { recursive: true });
+  writeFileSync(join(dir, path), text);
+}
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer(`techdocs:
+  builder: local
+  publisher:
+    type: local
+    local:
+      publishDirectory: ${join(dir, 'publish')}
+catalog:
+  locations:
+    - type: file
+      target: ${join(dir, 'repo')}/*/catalog-info.yaml
+`);
+  browser = await launchBrowser();
+  for (const name of ['handbook', 'broken']) {
+    await waitUntil(
+      async () => (await fetch(`${server.url}/api/catalog/entities/by-name/component/default/${name}`)).ok,
+      () => `${name} was not ingested: ${server.log()}`,
+    );
+  }
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('docs built by the portal', () => {
+  test('the first visit shows the build and opens the page once it is published', async () => {
+    const page = await browser.newPage();
+    const response = await page.goto(`${server.url}/docs/default/component/handbook/`);
+    assert.match(await response.text(), /The documentation is being built/);
+    // No reload by the test: the page follows the build and reloads itself.
+    await page.locator('.pt-docs__content').getByText('Welcome to the handbook.').waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByRole('link', { name: 'Part 7' }).count(), 1, 'the site nav is there');
+    await page.close();
+  });
+
+  test('a first build that fails shows why and its log, accessibly', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/docs/default/component/broken/`);
+    await waitForHydration(page);
+    await page.getByRole('status').filter({ hasText: 'The build failed.' }).waitFor({ timeout: 30_000 });
+    await page.reload();
+    await waitForHydration(page);
+    assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'The documentation could not be built');
+    assert.match(await page.locator('.pt-panel').first().textContent(), /mkdocs\.yml is not valid YAML/);
+    const log = page.getByRole('log', { name: 'Build log' });
+    await page.getByText('Build log', { exact: true }).click();
+    assert.match(await log.textContent(), /The site cannot be built/);
+    for (const theme of ['light', 'dark']) {
+      await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
+      assert.deepEqual(await axeViolations(page), [], `axe-core, ${theme} theme`);
+    }
+    await page.close();
+  });
+});
