@@ -9,6 +9,7 @@
 //! * [`config`]: mkdocs.yml (`INHERIT`, `!include` sub-sites, `!ENV`), paths kept inside the repository.
 //! * [`markdown`]: one page, Markdown to safe HTML, with its headings, search sections and links.
 //! * [`site`]: every page of a site, rendered in parallel, the nav, link and anchor checks.
+//! * `history`: each page's last change, from git (gix), when the repository has history.
 //! * [`output`]: the files of a built site and their atomic write to a folder.
 //! * [`diagnostic`]: problems with file and line; `--strict` promotes link and image problems.
 //!
@@ -17,6 +18,7 @@
 
 pub mod config;
 pub mod diagnostic;
+mod history;
 pub mod markdown;
 pub mod output;
 mod paths;

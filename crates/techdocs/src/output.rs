@@ -73,6 +73,12 @@ pub struct PageMetadata {
 pub struct PageDetail {
     pub title: String,
     pub headings: Vec<Heading>,
+    /// When the page's file last changed in git (seconds since the Unix epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<i64>,
+    /// Words of the page's text, headings left out.
+    #[serde(default)]
+    pub word_count: usize,
 }
 
 /// Where Portico's own files of a site live.
@@ -270,7 +276,12 @@ fn write_page(
     write: fn(&Path, &str, &[u8]) -> io::Result<()>,
 ) -> io::Result<()> {
     write(dir, &page_file(&page.url), page_document(site, page).as_bytes())?;
-    let detail = PageDetail { title: page.title.clone(), headings: page.rendered.headings.clone() };
+    let detail = PageDetail {
+        title: page.title.clone(),
+        headings: page.rendered.headings.clone(),
+        last_modified: page.last_modified,
+        word_count: page.rendered.word_count,
+    };
     write(dir, &page_detail_file(&page.url), &json_bytes(&detail))
 }
 

@@ -61,6 +61,9 @@ pub struct Page {
     pub title: String,
     pub edit_url: Option<String>,
     pub rendered: RenderedPage,
+    /// When the page's file last changed in git (seconds since the Unix
+    /// epoch), when the repository has history for it.
+    pub last_modified: Option<i64>,
     /// The file inside its docs folder, and that folder's place in the site (for the automatic nav).
     docs_rel: String,
     prefix: String,
@@ -236,8 +239,16 @@ fn build_reusing(
     for asset in &assets {
         map.assets.insert(asset.source.clone(), asset.url.clone());
     }
+    // Git dates are read once per full build; a rebuild keeps them (saved
+    // files are not committed yet, so their dates have not moved).
+    let mut dates: HashMap<PathBuf, i64> = HashMap::new();
     let mut reusable = match previous {
-        Some((previous, changed)) => reusable_pages(previous, changed, &sources, &assets),
+        Some((previous, changed)) => {
+            dates.extend(
+                previous.pages.iter().filter_map(|p| Some((p.file.clone(), p.last_modified?))),
+            );
+            reusable_pages(previous, changed, &sources, &assets)
+        }
         None => HashMap::new(),
     };
     let full = reusable.is_empty();
@@ -278,6 +289,13 @@ fn build_reusing(
     for asset in &assets {
         hasher.update(asset.url.as_bytes());
         hasher.update(std::fs::metadata(&asset.source).map(|m| m.len()).unwrap_or(0).to_le_bytes());
+    }
+    if full {
+        let files: Vec<PathBuf> = pages.iter().map(|p| p.file.clone()).collect();
+        dates = crate::history::last_modified(&root, &files);
+    }
+    for page in &mut pages {
+        page.last_modified = dates.get(&page.file).copied();
     }
     check_anchors(&pages, &mut diagnostics);
 
@@ -510,6 +528,7 @@ fn render_source(
         title,
         edit_url,
         rendered,
+        last_modified: None,
         docs_rel: source.docs_rel.clone(),
         prefix: tree.prefix.clone(),
         file: source.file.clone(),

@@ -418,3 +418,68 @@ fn an_updated_site_on_disk_matches_a_fresh_write() {
             .unwrap();
     assert_eq!(metadata.etag, again.site.etag);
 }
+
+/// Runs git in `dir` with a fixed author and commit date.
+fn git(dir: &Path, date: &str, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .env("GIT_AUTHOR_NAME", "Docs Author")
+        .env("GIT_AUTHOR_EMAIL", "docs@example.com")
+        .env("GIT_COMMITTER_NAME", "Docs Author")
+        .env("GIT_COMMITTER_EMAIL", "docs@example.com")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn pages_carry_their_last_commit_date_from_git() {
+    let dir = repo(&[
+        ("mkdocs.yml", "site_name: Dated\n"),
+        ("docs/index.md", "# Home\n"),
+        ("docs/guide/setup.md", "# Setup\n"),
+        ("docs/guide/other.md", "# Other\n"),
+    ]);
+    let root = dir.path();
+    // 2024-01-01T00:00:00Z and 2025-06-01T12:00:00Z.
+    git(root, "2024-01-01T00:00:00Z", &["init", "-q", "-b", "main"]);
+    git(root, "2024-01-01T00:00:00Z", &["add", "."]);
+    git(root, "2024-01-01T00:00:00Z", &["commit", "-q", "-m", "first"]);
+    std::fs::write(root.join("docs/guide/setup.md"), "# Setup\n\nRevised.\n").expect("edit");
+    git(root, "2025-06-01T12:00:00Z", &["commit", "-q", "-am", "revise setup"]);
+    std::fs::write(root.join("docs/new.md"), "# New\n").expect("untracked page");
+
+    let site = build(root, false).expect("builds");
+    let dates: Vec<(String, Option<i64>)> =
+        site.pages.iter().map(|p| (p.source.clone(), p.last_modified)).collect();
+    let want = [
+        ("docs/guide/other.md", Some(1_704_067_200)),
+        ("docs/guide/setup.md", Some(1_748_779_200)),
+        ("docs/index.md", Some(1_704_067_200)),
+        ("docs/new.md", None),
+    ];
+    let mut dates = dates;
+    dates.sort();
+    assert_eq!(dates, want.map(|(p, d)| (p.to_owned(), d)));
+
+    // Written into the page's metadata, with its word count.
+    let out = tempfile::tempdir().expect("out");
+    portico_techdocs::output::write_site(&site, out.path()).expect("written");
+    let detail: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(out.path().join(portico_techdocs::output::page_detail_file("guide/setup/")))
+            .expect("detail"),
+    )
+    .expect("json");
+    assert_eq!(detail["last_modified"], 1_748_779_200);
+    assert_eq!(detail["word_count"], 1, "the words of the text, not the headings: {detail}");
+
+    // Outside any repository there are no dates, and the build goes on.
+    let plain = repo(&[("mkdocs.yml", "site_name: Plain\n"), ("docs/index.md", "# Home\n")]);
+    let site = build(plain.path(), false).expect("builds");
+    assert_eq!(site.pages[0].last_modified, None);
+}

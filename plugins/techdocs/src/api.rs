@@ -47,6 +47,8 @@ pub struct DocPage {
     pub source_url: Option<String>,
     /// The build time, `2026-11-24 09:30 UTC`.
     pub built_at: Option<String>,
+    /// When the page's file last changed in git, `2026-11-20 16:02 UTC`.
+    pub last_modified: Option<String>,
     /// The source version the build came from (a commit SHA or a content hash).
     pub etag: String,
     /// `Portico` or `MkDocs`: who built the stored site.

@@ -266,7 +266,7 @@ pub(crate) async fn doc_page(
     let clean = portico_techdocs::markdown::sanitize::clean_for_reader(&content, move |link| {
         Some(portal_url(&rewrite_base.0, &rewrite_base.1, &rewrite_base.2, link))
     });
-    let (title, headings) =
+    let (title, headings, last_modified) =
         match storage.json::<PageDetail>(&site, &output::page_detail_file(&url)).await {
             Some(detail) => (
                 detail.title,
@@ -276,10 +276,13 @@ pub(crate) async fn doc_page(
                     .filter(|h| (2..=3).contains(&h.level))
                     .map(|h| DocHeading { level: h.level, id: h.id, title: h.title })
                     .collect(),
+                detail.last_modified,
             ),
-            None => {
-                (title_of(&html).unwrap_or_else(|| metadata.site_name.clone()), headings_of(&clean))
-            }
+            None => (
+                title_of(&html).unwrap_or_else(|| metadata.site_name.clone()),
+                headings_of(&clean),
+                None,
+            ),
         };
     // A page whose title comes from its front matter has no `#` heading; like
     // mkdocs-material, the reader gives it one, so every page has its `<h1>`.
@@ -314,6 +317,9 @@ pub(crate) async fn doc_page(
         edit_url: page.and_then(|p| p.edit_url.clone()),
         source_url: index.as_ref().and_then(|i| i.repo_url.clone()),
         built_at: format_time(metadata.build_timestamp),
+        last_modified: last_modified
+            .and_then(|secs| u64::try_from(secs).ok())
+            .and_then(|secs| format_time(secs.saturating_mul(1000))),
         etag: metadata.etag,
         generator: if metadata.portico_generator.is_some() {
             "Portico".into()

@@ -269,6 +269,7 @@ fn Reader(page: DocPage) -> impl IntoView {
         edit_url,
         source_url,
         built_at,
+        last_modified,
         etag,
         generator,
         events_url,
@@ -318,6 +319,7 @@ fn Reader(page: DocPage) -> impl IntoView {
             </nav>
             <div class="pt-docs__main">
                 <div class="pt-docs__meta">
+                    {last_modified.map(|m| view! { <span>{format!("Last updated {m}")}</span> })}
                     {built_at.map(|b| view! { <span>"Built " {b} " by " {generator} " from " <code>{short_etag}</code></span> })}
                     {edit_url.map(|u| view! { <a href=u rel="noopener noreferrer">"Edit this page"</a> })}
                     {source_url.map(|u| view! { <a href=u rel="noopener noreferrer">"View source"</a> })}

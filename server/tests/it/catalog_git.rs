@@ -4,23 +4,10 @@
 //! unreachable remote is reported without stopping the rest of the catalog.
 //! The git CLI only sets the repositories up; Portico itself fetches with gix.
 
-use crate::support::{Backend, TestApp, catalog_test};
+use crate::support::{Backend, TestApp, catalog_test, git};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-
-/// Runs git in `dir` with a fixed identity (test set-up only).
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args(["-c", "user.name=Portico Test", "-c", "user.email=test@example.com"])
-        .args(["-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .status()
-        .expect("git is installed (the test sets repositories up with it)");
-    assert!(status.success(), "git {args:?} failed in {}", dir.display());
-}
 
 fn write(dir: &Path, name: &str, text: &str) {
     let path = dir.join(name);

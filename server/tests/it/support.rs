@@ -229,3 +229,19 @@ pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
         std::fs::write(path, text).expect("write");
     }
 }
+
+/// Runs git in `dir` with a fixed identity and commit date, 2024-01-01
+/// 00:00 UTC (test set-up only: the product never runs git).
+pub fn git(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .args(["-c", "user.name=Portico Test", "-c", "user.email=test@example.com"])
+        .args(["-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_DATE", "2024-01-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2024-01-01T00:00:00Z")
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("git is installed (the test sets repositories up with it)");
+    assert!(status.success(), "git {args:?} failed in {}", dir.display());
+}

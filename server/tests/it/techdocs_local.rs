@@ -4,7 +4,7 @@
 //! cannot build (a URL reference, a folder outside the catalog's location,
 //! no such entity). The catalog reads real files; builds are real.
 
-use crate::support::{Backend, Reply, TestApp, write_files};
+use crate::support::{Backend, Reply, TestApp, git, write_files};
 use axum::body::Body;
 use axum::http::Request;
 use std::path::Path;
@@ -67,6 +67,11 @@ async fn app_with_catalog(root: &Path) -> TestApp {
 async fn docs_are_built_on_first_view_again_on_change_and_a_failed_build_keeps_the_last_site() {
     let dir = tempfile::tempdir().expect("dir");
     repository(dir.path());
+    // Committed: each page shows when it last changed in git.
+    let repo = dir.path().join("repo");
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-q", "-m", "docs"]);
     let app = app_with_catalog(dir.path()).await;
 
     // First view: nothing is published, so the build starts and the reader
@@ -79,6 +84,7 @@ async fn docs_are_built_on_first_view_again_on_change_and_a_failed_build_keeps_t
     assert_eq!(settled.status, 200, "{}", settled.body);
     let page = app.wait_for(HANDBOOK, |r| r.body.contains("First edition.")).await;
     assert!(!page.body.contains("being built"), "the current build shows no notice");
+    assert!(page.body.contains("Last updated 2024-01-01 00:00 UTC"), "{}", page.body);
 
     // A saved page: the next sync builds again and streams the log, then `finish`.
     std::fs::write(

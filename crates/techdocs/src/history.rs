@@ -1,0 +1,124 @@
+//! When each page last changed, from the repository's git history (what
+//! mkdocs-git-revision-date-localized shows): the time of the newest commit
+//! on the first-parent line from `HEAD` that changed the file.
+//!
+//! Read with gix (no git binary). The walk compares each commit's tree with
+//! the next older one, descending only into folders whose tree ids differ
+//! and that hold a page still unanswered, and stops once every page has its
+//! date (or after [`MAX_COMMITS`]). A shallow clone's oldest commit is taken
+//! to have added what it holds. No repository, no date: the build goes on.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use gix::ObjectId;
+
+/// History deeper than this is not read (a page unchanged for that long
+/// gets the date of the oldest commit read).
+const MAX_COMMITS: usize = 20_000;
+
+/// The last commit time (seconds since the Unix epoch) of each of `files`
+/// (absolute paths) that git knows; empty when `root` is in no repository.
+pub fn last_modified(root: &Path, files: &[PathBuf]) -> HashMap<PathBuf, i64> {
+    let Ok(repo) = gix::discover(root) else { return HashMap::new() };
+    let Some(workdir) = repo.workdir().and_then(|w| w.canonicalize().ok()) else {
+        return HashMap::new();
+    };
+    let mut by_path: HashMap<String, PathBuf> = HashMap::new();
+    for file in files {
+        let Ok(relative) = file.strip_prefix(&workdir) else { continue };
+        let parts: Option<Vec<&str>> =
+            relative.components().map(|c| c.as_os_str().to_str()).collect();
+        if let Some(parts) = parts {
+            by_path.insert(parts.join("/"), file.clone());
+        }
+    }
+    let mut pending: BTreeSet<String> = by_path.keys().cloned().collect();
+    let dates = walk(&repo, &mut pending).unwrap_or_default();
+    dates.into_iter().filter_map(|(path, time)| Some((by_path.remove(&path)?, time))).collect()
+}
+
+/// Dates by repository path, removing each answered path from `pending`.
+fn walk(
+    repo: &gix::Repository,
+    pending: &mut BTreeSet<String>,
+) -> Result<HashMap<String, i64>, Box<dyn std::error::Error + Send + Sync>> {
+    let mut dates = HashMap::new();
+    let head = repo.head_commit()?;
+    let commits = repo.rev_walk([head.id]).first_parent_only().all()?;
+    // The newer commit of the pair being compared: its tree and time.
+    let mut newer: Option<(ObjectId, i64)> = None;
+    for info in commits.take(MAX_COMMITS) {
+        if pending.is_empty() {
+            break;
+        }
+        let Ok(info) = info else { break };
+        let commit = info.object()?;
+        let (tree, time) = (commit.tree_id()?.detach(), commit.time()?.seconds);
+        if let Some((newer_tree, newer_time)) = newer {
+            let mut changed = Vec::new();
+            diff(repo, Some(tree), Some(newer_tree), "", pending, &mut changed)?;
+            for path in changed {
+                pending.remove(&path);
+                dates.insert(path, newer_time);
+            }
+        }
+        newer = Some((tree, time));
+    }
+    // The oldest commit read added whatever it holds.
+    if let Some((tree, time)) = newer {
+        let mut present = Vec::new();
+        diff(repo, None, Some(tree), "", pending, &mut present)?;
+        for path in present {
+            pending.remove(&path);
+            dates.insert(path, time);
+        }
+    }
+    Ok(dates)
+}
+
+/// Pushes onto `out` the pending files under `prefix` whose blob differs
+/// between the trees `old` and `new` (either may be absent).
+fn diff(
+    repo: &gix::Repository,
+    old: Option<ObjectId>,
+    new: Option<ObjectId>,
+    prefix: &str,
+    pending: &BTreeSet<String>,
+    out: &mut Vec<String>,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    if old == new {
+        return Ok(());
+    }
+    let entries = |id: Option<ObjectId>| -> Result<
+        HashMap<String, (bool, ObjectId)>,
+        Box<dyn std::error::Error + Send + Sync>,
+    > {
+        let Some(id) = id else { return Ok(HashMap::new()) };
+        let tree = repo.find_object(id)?.try_into_tree()?;
+        let decoded = tree.decode()?;
+        Ok(decoded
+            .entries
+            .iter()
+            .map(|e| (e.filename.to_string(), (e.mode.is_tree(), e.oid.to_owned())))
+            .collect())
+    };
+    let (before, after) = (entries(old)?, entries(new)?);
+    for (name, (is_tree, id)) in &after {
+        let path = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+        let previous = before.get(name);
+        if previous.is_some_and(|(_, old_id)| old_id == id) {
+            continue;
+        }
+        if *is_tree {
+            let folder = format!("{path}/");
+            if pending.range(folder.clone()..).next().is_some_and(|p| p.starts_with(&folder)) {
+                let old_tree = previous.filter(|(was_tree, _)| *was_tree).map(|(_, id)| *id);
+                diff(repo, old_tree, Some(*id), &path, pending, out)?;
+            }
+        } else if pending.contains(&path) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
