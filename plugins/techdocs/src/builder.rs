@@ -98,6 +98,14 @@ struct Running {
     events: broadcast::Sender<BuildEvent>,
 }
 
+impl Running {
+    /// A reader joins: the log so far, and the rest as it comes (taken
+    /// under the sites' lock, as lines are added, so none is lost or doubled).
+    fn join(&self) -> SyncState {
+        SyncState::Building { log: self.log.clone(), events: self.events.subscribe() }
+    }
+}
+
 /// A build to run: the repository root, the folder with mkdocs.yml, and the
 /// sources' fingerprint.
 #[derive(Debug, Clone)]
@@ -136,10 +144,7 @@ impl LocalBuilder {
             let mut sites = self.sites();
             let state = sites.entry(key.clone()).or_default();
             if let Some(running) = &state.running {
-                return SyncState::Building {
-                    log: running.log.clone(),
-                    events: running.events.subscribe(),
-                };
+                return running.join();
             }
             if state.checked.is_some_and(|at| at.elapsed() < self.0.check_every) {
                 return match &state.failed {
@@ -164,10 +169,7 @@ impl LocalBuilder {
         let mut sites = self.sites();
         let state = sites.entry(key.clone()).or_default();
         if let Some(running) = &state.running {
-            return SyncState::Building {
-                log: running.log.clone(),
-                events: running.events.subscribe(),
-            };
+            return running.join();
         }
         if let Some((fingerprint, failure)) = &state.failed
             && *fingerprint == plan.fingerprint

@@ -6,6 +6,18 @@ use crate::support::{Backend, TestApp, write_files};
 use portico_techdocs::BuildOptions;
 use std::path::Path;
 
+/// Builds the site in `repo` into `built` and publishes it to the folder
+/// `publish` as `entity` (`namespace/kind/name`), as CI does with the CLI.
+pub(crate) fn build_and_publish(repo: &Path, built: &Path, publish: &Path, entity: &str) {
+    let site = portico_techdocs::build(repo, repo, &BuildOptions::default()).expect("builds");
+    assert!(!site.has_errors(), "{:?}", site.diagnostics);
+    portico_techdocs::output::write_site(&site, built).expect("written");
+    let storage = portico_techdocs_storage::Storage::open(&Default::default(), publish, false)
+        .expect("storage");
+    portico_server::techdocs_cli::publish(built, entity, &storage, &mut Vec::new())
+        .expect("published");
+}
+
 /// Builds a small site and publishes it as `default/component/demo`; returns the publish folder's holder.
 pub(crate) fn published() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("dir");
@@ -28,20 +40,8 @@ pub(crate) fn published() -> tempfile::TempDir {
             ("docs/img/d.png", "not really a png"),
         ],
     );
-    let site = portico_techdocs::build(&repo, &repo, &BuildOptions::default()).expect("builds");
-    assert!(!site.has_errors());
     let publish = dir.path().join("publish");
-    let built = dir.path().join("built");
-    portico_techdocs::output::write_site(&site, &built).expect("written");
-    let storage = portico_techdocs_storage::Storage::open(&Default::default(), &publish, false)
-        .expect("storage");
-    portico_server::techdocs_cli::publish(
-        &built,
-        "default/Component/demo",
-        &storage,
-        &mut Vec::new(),
-    )
-    .expect("published");
+    build_and_publish(&repo, &dir.path().join("built"), &publish, "default/Component/demo");
     // A site in MkDocs' shape, as Backstage's pipeline publishes it.
     write_files(
         &publish.join("default/component/legacy"),
@@ -311,23 +311,8 @@ async fn the_reader_searches_its_own_site_only() {
     let dir = published();
     // The same site published for a second entity: its sections must not
     // show in the first one's search.
-    let built = dir.path().join("twin-site");
-    let repo = dir.path().join("repo");
-    let site = portico_techdocs::build(&repo, &repo, &BuildOptions::default()).expect("builds");
-    portico_techdocs::output::write_site(&site, &built).expect("written");
-    let storage = portico_techdocs_storage::Storage::open(
-        &Default::default(),
-        &dir.path().join("publish"),
-        false,
-    )
-    .expect("storage");
-    portico_server::techdocs_cli::publish(
-        &built,
-        "default/component/twin",
-        &storage,
-        &mut Vec::new(),
-    )
-    .expect("published");
+    let (repo, publish) = (dir.path().join("repo"), dir.path().join("publish"));
+    build_and_publish(&repo, &dir.path().join("twin"), &publish, "default/component/twin");
     let app = TestApp::new(Backend::Sqlite, &config(dir.path())).await.expect("app");
 
     // The index fills in the background after start-up.

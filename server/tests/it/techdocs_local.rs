@@ -182,7 +182,6 @@ async fn sources_the_portal_cannot_build_are_refused_with_the_reason() {
     assert!(events.body.starts_with("event: error\ndata: \"There is no entity"), "{}", events.body);
 
     // CI may publish what the portal cannot build: it is read as it is, with no notice.
-    let built = dir.path().join("built");
     write_files(
         &dir.path().join("remote-src"),
         &[
@@ -190,22 +189,12 @@ async fn sources_the_portal_cannot_build_are_refused_with_the_reason() {
             ("docs/index.md", "# Remote\n\nPublished by CI.\n"),
         ],
     );
-    let src = dir.path().join("remote-src");
-    let site = portico_techdocs::build(&src, &src, &Default::default()).expect("builds");
-    portico_techdocs::output::write_site(&site, &built).expect("written");
-    let storage = portico_techdocs_storage::Storage::open(
-        &Default::default(),
+    crate::techdocs::build_and_publish(
+        &dir.path().join("remote-src"),
+        &dir.path().join("built"),
         &dir.path().join("publish"),
-        false,
-    )
-    .expect("storage");
-    portico_server::techdocs_cli::publish(
-        &built,
         "default/component/remote",
-        &storage,
-        &mut Vec::new(),
-    )
-    .expect("published");
+    );
     let remote = app.get("/docs/default/component/remote/").await;
     assert_eq!(remote.status, 200, "{}", remote.body);
     assert!(
