@@ -277,9 +277,9 @@ mod tests {
             .collect();
         expect![[r#"
             [
-                "api:default/pay/ | Home | /docs/default/api/pay/ | Welcome. | [(\"kind\", \"API\"), (\"namespace\", \"default\"), (\"owner\", \"group:default/team-a\"), (\"lifecycle\", \"production\")] | [\"Payments\",\"Home\"]",
-                "api:default/pay/ops/ | Operations | /docs/default/api/pay/ops/ |  | [(\"kind\", \"API\"), (\"namespace\", \"default\"), (\"owner\", \"group:default/team-a\"), (\"lifecycle\", \"production\")] | [\"Payments\",\"Operations\"]",
-                "api:default/pay/ops/#restart | Restart | /docs/default/api/pay/ops/#restart | Drain first. | [(\"kind\", \"API\"), (\"namespace\", \"default\"), (\"owner\", \"group:default/team-a\"), (\"lifecycle\", \"production\")] | [\"Payments\",\"Operations\",\"Restart\"]",
+                "api:default/pay/ | Home | /docs/default/api/pay/ | Welcome. | [(\"entity\", \"api:default/pay\"), (\"kind\", \"API\"), (\"namespace\", \"default\"), (\"owner\", \"group:default/team-a\"), (\"lifecycle\", \"production\")] | [\"Payments\",\"Home\"]",
+                "api:default/pay/ops/ | Operations | /docs/default/api/pay/ops/ |  | [(\"entity\", \"api:default/pay\"), (\"kind\", \"API\"), (\"namespace\", \"default\"), (\"owner\", \"group:default/team-a\"), (\"lifecycle\", \"production\")] | [\"Payments\",\"Operations\"]",
+                "api:default/pay/ops/#restart | Restart | /docs/default/api/pay/ops/#restart | Drain first. | [(\"entity\", \"api:default/pay\"), (\"kind\", \"API\"), (\"namespace\", \"default\"), (\"owner\", \"group:default/team-a\"), (\"lifecycle\", \"production\")] | [\"Payments\",\"Operations\",\"Restart\"]",
             ]
         "#]]
         .assert_debug_eq(&docs);
