@@ -183,10 +183,20 @@ impl LocalBuilder {
         SyncState::Building { log: Vec::new(), events: heard }
     }
 
-    /// Records a check's outcome when no build follows.
+    /// Records a check's outcome when no build follows. Sources that cannot
+    /// be built leave no state behind: the key comes from the request's
+    /// URL, and remembering every made-up entity would grow without bound.
     fn settle(&self, key: &str, failed: Option<(String, Failure)>) {
-        if let Some(state) = self.sites().get_mut(key) {
-            state.failed = failed;
+        let mut sites = self.sites();
+        match failed {
+            Some((_, failure)) if !failure.attempted => {
+                sites.remove(key);
+            }
+            failed => {
+                if let Some(state) = sites.get_mut(key) {
+                    state.failed = failed;
+                }
+            }
         }
     }
 
