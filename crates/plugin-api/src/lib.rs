@@ -26,7 +26,6 @@
 #[cfg(feature = "ssr")]
 pub mod catalog;
 pub mod error;
-pub mod highlight;
 mod plugin;
 #[cfg(feature = "ssr")]
 pub mod search;

@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 
 use gix::ObjectId;
 
+/// Any failure reading history: the build goes on without dates.
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
 /// History deeper than this is not read (a page unchanged for that long
 /// gets the date of the oldest commit read).
 const MAX_COMMITS: usize = 20_000;
@@ -42,7 +45,7 @@ pub fn last_modified(root: &Path, files: &[PathBuf]) -> HashMap<PathBuf, i64> {
 fn walk(
     repo: &gix::Repository,
     pending: &mut BTreeSet<String>,
-) -> Result<HashMap<String, i64>, Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<HashMap<String, i64>, Error> {
     let mut dates = HashMap::new();
     let head = repo.head_commit()?;
     let commits = repo.rev_walk([head.id]).first_parent_only().all()?;
@@ -86,24 +89,11 @@ fn diff(
     prefix: &str,
     pending: &BTreeSet<String>,
     out: &mut Vec<String>,
-) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<(), Error> {
     if old == new {
         return Ok(());
     }
-    let entries = |id: Option<ObjectId>| -> Result<
-        HashMap<String, (bool, ObjectId)>,
-        Box<dyn std::error::Error + Send + Sync>,
-    > {
-        let Some(id) = id else { return Ok(HashMap::new()) };
-        let tree = repo.find_object(id)?.try_into_tree()?;
-        let decoded = tree.decode()?;
-        Ok(decoded
-            .entries
-            .iter()
-            .map(|e| (e.filename.to_string(), (e.mode.is_tree(), e.oid.to_owned())))
-            .collect())
-    };
-    let (before, after) = (entries(old)?, entries(new)?);
+    let (before, after) = (tree_entries(repo, old)?, tree_entries(repo, new)?);
     for (name, (is_tree, id)) in &after {
         let path = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
         let previous = before.get(name);
@@ -112,7 +102,8 @@ fn diff(
         }
         if *is_tree {
             let folder = format!("{path}/");
-            if pending.range(folder.clone()..).next().is_some_and(|p| p.starts_with(&folder)) {
+            let holds_pending = pending.range(folder.clone()..).next();
+            if holds_pending.is_some_and(|p| p.starts_with(&folder)) {
                 let old_tree = previous.filter(|(was_tree, _)| *was_tree).map(|(_, id)| *id);
                 diff(repo, old_tree, Some(*id), &path, pending, out)?;
             }
@@ -121,4 +112,19 @@ fn diff(
         }
     }
     Ok(())
+}
+
+/// A tree's entries by name: (is a tree, object id); none for no tree.
+fn tree_entries(
+    repo: &gix::Repository,
+    id: Option<ObjectId>,
+) -> Result<HashMap<String, (bool, ObjectId)>, Error> {
+    let Some(id) = id else { return Ok(HashMap::new()) };
+    let tree = repo.find_object(id)?.try_into_tree()?;
+    let decoded = tree.decode()?;
+    Ok(decoded
+        .entries
+        .iter()
+        .map(|e| (e.filename.to_string(), (e.mode.is_tree(), e.oid.to_owned())))
+        .collect())
 }

@@ -23,6 +23,7 @@ pub mod code;
 pub mod dialog;
 pub mod feedback;
 pub mod form;
+pub mod highlight;
 pub mod icon;
 pub mod layout;
 pub mod markdown;

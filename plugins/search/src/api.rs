@@ -28,18 +28,7 @@ pub struct SearchParams {
     pub page: usize,
 }
 
-pub use portico_plugin_api::highlight::{Run, runs};
-
-/// How many results, in words: "No results", "1 result", "12 results", or
-/// "More than 10000 results" when the engine stopped counting.
-pub fn results_label(total: usize, at_least: bool) -> String {
-    match (total, at_least) {
-        (n, true) => format!("More than {n} results"),
-        (0, _) => "No results".to_owned(),
-        (1, _) => "1 result".to_owned(),
-        (n, _) => format!("{n} results"),
-    }
-}
+pub use portico_ui::highlight::{Run, results_label, runs};
 
 /// The label of a document type.
 pub fn type_label(doc_type: &str) -> String {

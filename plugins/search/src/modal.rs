@@ -221,7 +221,7 @@ pub fn SearchModal() -> impl IntoView {
                                         on:mousemove=move |_| active.set(Some(i))
                                     >
                                         <span class="pt-search-modal__title">
-                                            {o.title.into_iter().map(|r| if r.mark { view! { <mark>{r.text}</mark> }.into_any() } else { r.text.into_any() }).collect_view()}
+                                            <portico_ui::highlight::Marked runs=o.title/>
                                         </span>
                                         <span class="pt-search-modal__detail">{o.detail}</span>
                                     </li>
@@ -301,11 +301,13 @@ async fn fetch(term: &str) -> Result<(Vec<Suggestion>, usize, bool), String> {
         .results
         .into_iter()
         .map(|item| {
-            let title =
-                match item.highlight.as_ref().and_then(|h| h.fields.get("title").map(|t| (t, h))) {
-                    Some((t, h)) => crate::api::runs(t, &h.pre, &h.post),
-                    None => vec![Run { text: text(&item.document, "title"), mark: false }],
-                };
+            let highlight = item.highlight.as_ref();
+            let title = portico_ui::highlight::shown(
+                highlight.and_then(|h| h.fields.get("title")).map(String::as_str),
+                &text(&item.document, "title"),
+                highlight.map_or(("", ""), |h| (h.pre.as_str(), h.post.as_str())),
+                None,
+            );
             let label = crate::api::type_label(&item.doc_type);
             let context = match item.doc_type.as_str() {
                 "techdocs" => text(&item.document, "entityTitle"),

@@ -290,15 +290,14 @@ const SNIPPET_CHARS: usize = 240;
 fn page_hit(hit: &SearchHit, pre: &str, post: &str) -> crate::api::Hit {
     let field =
         |k: &str| hit.document.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
-    let shown = |name: &str| match hit.highlight.get(name) {
-        Some(h) => crate::api::runs(h, pre, post),
-        None => {
-            let mut text = field(name);
-            if name == "text" && text.chars().count() > SNIPPET_CHARS {
-                text = text.chars().take(SNIPPET_CHARS).collect::<String>() + "…";
-            }
-            vec![crate::api::Run { text, mark: false }]
-        }
+    let shown = |name: &str| {
+        let limit = (name == "text").then_some(SNIPPET_CHARS);
+        portico_ui::highlight::shown(
+            hit.highlight.get(name).map(String::as_str),
+            &field(name),
+            (pre, post),
+            limit,
+        )
     };
     let context = match hit.doc_type.as_str() {
         "techdocs" => field("entityTitle"),

@@ -1,10 +1,11 @@
 //! The `/search` page, rendered on the server: a GET form, so search, type
 //! tabs, filters and pages all work without JavaScript and live in the URL.
 
-use crate::api::{Facet, Hit, Run, SearchParams, SearchView, search};
+use crate::api::{Facet, Hit, SearchParams, SearchView, search};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use portico_ui::highlight::Marked;
 use portico_ui::prelude::*;
 
 /// The document types offered as tabs: (value, label).
@@ -139,16 +140,6 @@ fn ResultItem(hit: Hit) -> impl IntoView {
             <p class="pt-search__snippet"><Marked runs=snippet/></p>
         </li>
     }
-}
-
-/// Text with its matched words in `<mark>` (plain text nodes: never HTML).
-#[component]
-fn Marked(runs: Vec<Run>) -> impl IntoView {
-    runs.into_iter()
-        .map(
-            |r| if r.mark { view! { <mark>{r.text}</mark> }.into_any() } else { r.text.into_any() },
-        )
-        .collect_view()
 }
 
 /// The facet filters: a GET form of selects with counts.

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use portico_plugin_api::PortalError;
-use portico_plugin_api::highlight::Run;
+use portico_ui::highlight::Run;
 use serde::{Deserialize, Serialize};
 
 /// One entry of a site's navigation, with the portal URL it opens.

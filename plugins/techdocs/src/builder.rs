@@ -47,15 +47,11 @@ pub(crate) enum BuildEvent {
     Finish { updated: bool },
 }
 
-/// Why the docs could not be built, and the log of the attempt.
+/// Why a build failed, and its log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Failure {
     pub(crate) message: String,
     pub(crate) log: Vec<String>,
-    /// A build ran and failed; else the sources could not be found (an
-    /// entity without a `dir:` reference, not in the catalog, …), which
-    /// matters only when nothing is published (CI may publish such sites).
-    pub(crate) attempted: bool,
 }
 
 /// The state of an entity's docs, as a view finds it.
@@ -65,8 +61,12 @@ pub(crate) enum SyncState {
     Building { log: Vec<String>, events: broadcast::Receiver<BuildEvent> },
     /// What is stored is built from the current sources (or there is nothing to build from).
     Current,
-    /// The last attempt failed (the previous build, if any, stays published).
+    /// The last build failed (the previous build, if any, stays published).
     Failed(Failure),
+    /// Nothing is published and this portal cannot build the sources (an
+    /// entity without a `dir:` reference, not in the catalog, …): why. When
+    /// a site is published (CI may publish such sites) it is `Current`.
+    Unbuildable(String),
 }
 
 /// The local builder, shared by the routes and the server functions.
@@ -157,13 +157,22 @@ impl LocalBuilder {
         let plan = match self.plan(site).await {
             Ok(Some(plan)) => plan,
             Ok(None) => {
-                self.settle(&key, None);
+                if let Some(state) = self.sites().get_mut(&key) {
+                    state.failed = None;
+                }
                 return SyncState::Current;
             }
             Err(message) => {
-                let failure = Failure { message, log: Vec::new(), attempted: false };
-                self.settle(&key, Some((String::new(), failure.clone())));
-                return SyncState::Failed(failure);
+                // No state is kept: the key comes from the request's URL, and
+                // remembering every made-up entity would grow without bound.
+                self.sites().remove(&key);
+                let published =
+                    self.0.storage.json::<Metadata>(site, output::METADATA_FILE).await.is_some();
+                return if published {
+                    SyncState::Current
+                } else {
+                    SyncState::Unbuildable(message)
+                };
             }
         };
         let mut sites = self.sites();
@@ -181,23 +190,6 @@ impl LocalBuilder {
         drop(sites);
         tokio::spawn(self.clone().run(site.clone(), plan));
         SyncState::Building { log: Vec::new(), events: heard }
-    }
-
-    /// Records a check's outcome when no build follows. Sources that cannot
-    /// be built leave no state behind: the key comes from the request's
-    /// URL, and remembering every made-up entity would grow without bound.
-    fn settle(&self, key: &str, failed: Option<(String, Failure)>) {
-        let mut sites = self.sites();
-        match failed {
-            Some((_, failure)) if !failure.attempted => {
-                sites.remove(key);
-            }
-            failed => {
-                if let Some(state) = sites.get_mut(key) {
-                    state.failed = failed;
-                }
-            }
-        }
     }
 
     /// What to build, or `None` when storage already holds this source's build.
@@ -260,7 +252,7 @@ impl LocalBuilder {
         let Some(running) = state.running.take() else { return };
         state.failed = outcome.err().map(|message| {
             tracing::warn!(site = %key, %message, "techdocs: local build failed");
-            (plan.fingerprint.clone(), Failure { message, log: running.log, attempted: true })
+            (plan.fingerprint.clone(), Failure { message, log: running.log })
         });
         // Readers hold receivers: they get `finish` before the channel closes.
         let _ = running.events.send(BuildEvent::Finish { updated });

@@ -21,7 +21,7 @@ use futures::StreamExt;
 use portico_plugin_api::{ErrorCode, PortalError};
 use tokio::sync::broadcast;
 
-use crate::builder::{BuildEvent, LocalBuilder, SyncState};
+use crate::builder::{BuildEvent, Failure, LocalBuilder, SyncState};
 use crate::search::Changes;
 use crate::server::{SiteRef, Storage, not_found};
 
@@ -112,14 +112,9 @@ pub(crate) async fn sync(
     let Some(site) = storage.site(&namespace, &kind, &name) else {
         return not_found("No such documentation site.");
     };
-    let published = storage.json::<Metadata>(&site, output::METADATA_FILE).await.is_some();
     let state = match &builder {
-        Some(builder) => match builder.sync(&site).await {
-            // Sources this portal cannot build: CI publishes the site.
-            SyncState::Failed(f) if published && !f.attempted => SyncState::Current,
-            state => state,
-        },
-        None if !published => {
+        Some(builder) => builder.sync(&site).await,
+        None if storage.json::<Metadata>(&site, output::METADATA_FILE).await.is_none() => {
             return not_found("No documentation is published for this entity.");
         }
         None => SyncState::Current,
@@ -137,7 +132,9 @@ pub(crate) async fn sync(
     let events: Vec<Event> = match &state {
         SyncState::Building { log, .. } => log.iter().map(|line| log_event(line)).collect(),
         SyncState::Current => vec![finish_event(false)],
-        SyncState::Failed(failure) => vec![error_event(&failure.message)],
+        SyncState::Failed(Failure { message, .. }) | SyncState::Unbuildable(message) => {
+            vec![error_event(message)]
+        }
     };
     let rest = match state {
         SyncState::Building { events, .. } => Some(events),
@@ -167,7 +164,9 @@ pub(crate) async fn sync(
 async fn settle(state: SyncState) -> Result<bool, String> {
     match state {
         SyncState::Current => Ok(false),
-        SyncState::Failed(failure) => Err(failure.message),
+        SyncState::Failed(Failure { message, .. }) | SyncState::Unbuildable(message) => {
+            Err(message)
+        }
         SyncState::Building { mut events, .. } => loop {
             match events.recv().await {
                 Ok(BuildEvent::Finish { updated }) => return Ok(updated),

@@ -125,29 +125,51 @@ async fn accept(
     {
         return Err(too_large());
     }
-    tokio::fs::create_dir_all(&publishing.scratch).await.map_err(internal)?;
-    let work = tempfile::tempdir_in(&publishing.scratch).map_err(internal)?;
-    let archive = work.path().join("upload.tar");
-    receive(body, &archive).await?;
-    let unpacked = work.path().join("site");
-    let (files, bytes) = {
-        let (archive, unpacked) = (archive.clone(), unpacked.clone());
-        tokio::task::spawn_blocking(move || unpack(&archive, &unpacked))
-            .await
-            .map_err(internal)??
-    };
-    let published = publishing.storage.publish(&site, &unpacked).await.map_err(|e| match e {
-        portico_techdocs_storage::StorageError::NotASite(_) => bad(
-            "the archive is not a built site: it needs techdocs_metadata.json at its root (tar the output folder's contents, e.g. `tar -czf site.tgz -C site .`)",
-        ),
-        other => internal(other),
-    })?;
-    tracing::info!(site = %site.entity_ref(), files, bytes, "techdocs: site published through the API");
+    // The work folder is made and removed (up to the whole unpacked site)
+    // on a blocking thread, not on the request's.
+    let scratch = publishing.scratch.clone();
+    let work = tokio::task::spawn_blocking(move || {
+        std::fs::create_dir_all(&scratch)?;
+        tempfile::tempdir_in(&scratch)
+    })
+    .await
+    .map_err(internal)?
+    .map_err(internal)?;
+    let outcome = receive_and_publish(publishing, &site, body, work.path()).await;
+    let _ = tokio::task::spawn_blocking(move || drop(work)).await;
+    let (published, bytes) = outcome?;
+    tracing::info!(site = %site.entity_ref(), files = published, bytes, "techdocs: site published through the API");
     Ok(serde_json::json!({
         "entityRef": site.entity_ref(),
         "files": published,
         "bytes": bytes,
     }))
+}
+
+/// Streams the upload into `work`, unpacks it there and publishes it:
+/// the files published and the bytes unpacked.
+async fn receive_and_publish(
+    publishing: &Publishing,
+    site: &crate::server::SiteRef,
+    body: Body,
+    work: &std::path::Path,
+) -> Result<(usize, u64), Refusal> {
+    let archive = work.join("upload.tar");
+    receive(body, &archive).await?;
+    let unpacked = work.join("site");
+    let (_, bytes) = {
+        let unpacked = unpacked.clone();
+        tokio::task::spawn_blocking(move || unpack(&archive, &unpacked))
+            .await
+            .map_err(internal)??
+    };
+    let published = publishing.storage.publish(site, &unpacked).await.map_err(|e| match e {
+        portico_techdocs_storage::StorageError::NotASite(_) => bad(
+            "the archive is not a built site: it needs techdocs_metadata.json at its root (tar the output folder's contents, e.g. `tar -czf site.tgz -C site .`)",
+        ),
+        other => internal(other),
+    })?;
+    Ok((published, bytes))
 }
 
 /// A bearer token that one of the configured static tokens matches.

@@ -44,7 +44,7 @@ struct Entry {
 
 fn collate(ctx: PluginContext, sink: DocumentSink) -> CollateFuture {
     Box::pin(async move {
-        let storage = crate::server::open_storage(&ctx).map_err(|e| e.to_string())?;
+        let storage = crate::server::open(&ctx).map_err(|e| e.to_string())?.storage;
         // One site in memory at a time: a thousand sites' sections would not fit.
         for site in storage.sites().await {
             for doc in documents(&storage, &site, &ctx.search).await {

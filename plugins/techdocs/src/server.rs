@@ -32,14 +32,21 @@ use crate::config::{BuilderMode, Config};
 pub(crate) const BACKEND: Backend =
     Backend::new(router, &[]).config::<Config>().collators(&[crate::search::COLLATOR]);
 
-/// The storage `techdocs.publisher` configures: one per loaded config,
-/// shared by the routes, the server functions and search (a bucket's client
-/// keeps its connections and credentials).
-pub(crate) fn open_storage(ctx: &PluginContext) -> Result<Storage, ConfigError> {
-    static OPENED: Mutex<Vec<(Arc<PortalConfig>, Storage)>> = Mutex::new(Vec::new());
+/// What the plugin opens once per loaded config, shared by the routes, the
+/// server functions and search: the storage `techdocs.publisher` configures
+/// (a bucket's client keeps its connections and credentials) and, with
+/// `techdocs.builder: local`, the builder (its state says which builds run).
+#[derive(Debug, Clone)]
+pub(crate) struct Opened {
+    pub(crate) storage: Storage,
+    pub(crate) builder: Option<LocalBuilder>,
+}
+
+pub(crate) fn open(ctx: &PluginContext) -> Result<Opened, ConfigError> {
+    static OPENED: Mutex<Vec<(Arc<PortalConfig>, Opened)>> = Mutex::new(Vec::new());
     let mut opened = OPENED.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some((_, storage)) = opened.iter().find(|(c, _)| Arc::ptr_eq(c, &ctx.config)) {
-        return Ok(storage.clone());
+    if let Some((_, found)) = opened.iter().find(|(c, _)| Arc::ptr_eq(c, &ctx.config)) {
+        return Ok(found.clone());
     }
     let config: Config = ctx.config()?;
     let storage = Storage::open(
@@ -52,36 +59,22 @@ pub(crate) fn open_storage(ctx: &PluginContext) -> Result<Storage, ConfigError> 
         key: "techdocs.publisher".into(),
         message: e.to_string(),
     })?;
-    opened.push((ctx.config.clone(), storage.clone()));
-    Ok(storage)
-}
-
-/// The local builder when `techdocs.builder` is `local`: one per loaded
-/// config, like the storage (its state says which builds run).
-pub(crate) fn open_builder(ctx: &PluginContext) -> Result<Option<LocalBuilder>, ConfigError> {
-    static OPENED: Mutex<Vec<(Arc<PortalConfig>, Option<LocalBuilder>)>> = Mutex::new(Vec::new());
-    let storage = open_storage(ctx)?;
-    let mut opened = OPENED.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some((_, builder)) = opened.iter().find(|(c, _)| Arc::ptr_eq(c, &ctx.config)) {
-        return Ok(builder.clone());
-    }
-    let config: Config = ctx.config()?;
     let builder = (config.builder == BuilderMode::Local).then(|| {
         let check = config.rebuild_check_seconds.map(Duration::from_secs);
         LocalBuilder::new(
-            storage,
+            storage.clone(),
             ctx.catalog.clone(),
             ctx.data_dir().join("builds"),
             check.unwrap_or(crate::builder::DEFAULT_CHECK_EVERY),
         )
     });
-    opened.push((ctx.config.clone(), builder.clone()));
-    Ok(builder)
+    let found = Opened { storage, builder };
+    opened.push((ctx.config.clone(), found.clone()));
+    Ok(found)
 }
 
 fn router(ctx: &PluginContext) -> Result<Router, ConfigError> {
-    let storage = open_storage(ctx)?;
-    let builder = open_builder(ctx)?;
+    let Opened { storage, builder } = open(ctx)?;
     // Sites published while the portal runs (by `portico techdocs publish`
     // or CI) reach the search index through this watch.
     let (changes, _) = tokio::sync::broadcast::channel(64);
@@ -188,22 +181,20 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// The plugin's context in a server function, and its storage.
-fn context() -> Result<(PluginContext, Storage), ServerError> {
+/// The plugin's context in a server function, and what it opened.
+fn context() -> Result<(PluginContext, Opened), ServerError> {
     let ctx = portico_plugin_api::server::context("techdocs")?;
-    let storage = open_storage(&ctx).map_err(ServerError::internal)?;
-    Ok((ctx, storage))
+    let opened = open(&ctx).map_err(ServerError::internal)?;
+    Ok((ctx, opened))
 }
 
-/// The reader's view of a build that runs or ran, or `None` when there is
-/// nothing to say (the stored site is current) or nothing was attempted (the
-/// sources cannot be built by this portal: then `Err` with why, which only
-/// matters when nothing is published, as CI may publish such sites).
+/// The reader's view of a build that runs or ran, `None` when the stored
+/// site is current, or why nothing can be shown (`Unbuildable`).
 fn doc_build(state: SyncState, site: &SiteRef) -> Result<Option<DocBuild>, String> {
     let sync_url = format!("/api/techdocs/sync/{}", site.path());
     Ok(match state {
         SyncState::Current => None,
-        SyncState::Failed(failure) if !failure.attempted => return Err(failure.message),
+        SyncState::Unbuildable(why) => return Err(why),
         SyncState::Building { log, .. } => {
             Some(DocBuild { building: true, failure: None, log, sync_url })
         }
@@ -224,17 +215,17 @@ pub(crate) async fn doc_page(
     path: &str,
     search: &str,
 ) -> Result<DocView, ServerError> {
-    let (ctx, storage) = context()?;
+    let (ctx, Opened { storage, builder }) = context()?;
     let config: Config = ctx.config().map_err(ServerError::internal)?;
     let missing = || {
         ServerError::from(PortalError::not_found("No documentation is published for this entity."))
     };
     let site = storage.site(namespace, kind, name).ok_or_else(missing)?;
-    let state = match open_builder(&ctx).map_err(ServerError::internal)? {
+    let state = match builder {
         Some(builder) => builder.sync(&site).await,
         None => SyncState::Current,
     };
-    let entity_ref = format!("{}:{}/{}", kind, namespace, name).to_ascii_lowercase();
+    let entity_ref = site.entity_ref();
     let entity_href = format!("/catalog/{namespace}/{kind}/{name}").to_ascii_lowercase();
     let stored: Option<Metadata> = storage.json(&site, output::METADATA_FILE).await;
     let build = doc_build(state, &site);
@@ -335,6 +326,8 @@ pub(crate) async fn doc_page(
 
 /// Results of the reader's in-site search (at most this many).
 const SITE_SEARCH_LIMIT: usize = 20;
+/// A section's text without a highlighted passage is cut to this many characters.
+const SITE_SEARCH_SNIPPET: usize = 240;
 /// Longer terms are cut (a search box, not a document).
 const SITE_SEARCH_MAX_TERM: usize = 200;
 
@@ -345,8 +338,8 @@ async fn search_site(
     site: &SiteRef,
     term: &str,
 ) -> Result<DocSearch, ServerError> {
-    use portico_plugin_api::highlight::{Run, runs};
     use portico_plugin_api::search::{SearchError, SearchQuery};
+    use portico_ui::highlight::{results_label, shown};
     let term: String = term.chars().take(SITE_SEARCH_MAX_TERM).collect();
     let query = SearchQuery::new(term.clone(), SITE_SEARCH_LIMIT)
         .types(vec![crate::search::DOC_TYPE.to_owned()])
@@ -367,15 +360,9 @@ async fn search_site(
         .hits
         .iter()
         .map(|hit| {
-            let shown = |field: &str| match hit.highlight.get(field) {
-                Some(marked) => runs(marked, &results.pre_tag, &results.post_tag),
-                None => {
-                    let mut plain: String = text(hit, field).chars().take(240).collect();
-                    if field == "text" && plain.chars().count() == 240 {
-                        plain.push('…');
-                    }
-                    vec![Run { text: plain, mark: false }]
-                }
+            let tags = (results.pre_tag.as_str(), results.post_tag.as_str());
+            let shown = |field: &str, limit| {
+                shown(hit.highlight.get(field).map(String::as_str), &text(hit, field), tags, limit)
             };
             let location = text(hit, "location");
             // `headingPath` is [site, page, section] for a section of a page.
@@ -387,27 +374,22 @@ async fn search_site(
             // The page's name says more only when the section has another.
             let page_title = page_title.filter(|p| *p != text(hit, "title"));
             DocHit {
-                title: shown("title"),
+                title: shown("title", None),
                 // Locations of this site's documents are reader paths; anything else goes nowhere.
                 href: if location.starts_with("/docs/") { location } else { String::new() },
                 page: page_title,
-                snippet: shown("text"),
+                snippet: shown("text", Some(SITE_SEARCH_SNIPPET)),
             }
         })
         .collect();
-    let label = match (results.total, results.total_at_least) {
-        (n, true) => format!("More than {n} results"),
-        (0, _) => "No results".to_owned(),
-        (1, _) => "1 result".to_owned(),
-        (n, _) => format!("{n} results"),
-    };
+    let label = results_label(results.total, results.total_at_least);
     Ok(DocSearch { term, label, hits })
 }
 
 /// The sites in storage, with their entity's owner from the search index
 /// (the catalog's documents), filtered by kind and owner ref.
 pub(crate) async fn doc_sites(kind: &str, owner: &str) -> Result<DocSites, ServerError> {
-    let (ctx, storage) = context()?;
+    let (ctx, Opened { storage, .. }) = context()?;
     let all: Vec<DocSite> = storage
         .sites()
         .await

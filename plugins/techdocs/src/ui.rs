@@ -9,7 +9,7 @@ use portico_ui::prelude::*;
 use crate::api::{
     DocBuild, DocNav, DocPage, DocSearch, DocSite, DocSites, DocView, fetch_page, fetch_sites,
 };
-use portico_plugin_api::highlight::Run;
+use portico_ui::highlight::Marked;
 
 /// `/docs`: every published documentation site, filtered by kind and owner
 /// (the filters live in the URL, and work without JavaScript).
@@ -194,7 +194,7 @@ fn Pending(entity_ref: String, entity_href: String, progress: DocBuild) -> impl 
     view! {
         <header class="pt-header pt-docs__header">
             <div class="pt-header__text">
-                <p class="pt-header__kicker">"Documentation · " <a class="pt-docs__entity" href=entity_href>{entity_ref}</a></p>
+                {kicker(entity_ref, entity_href)}
                 <h1 class="pt-header__title">{title}</h1>
             </div>
         </header>
@@ -209,6 +209,13 @@ fn Pending(entity_ref: String, entity_href: String, progress: DocBuild) -> impl 
             }}
             <crate::addons::BuildLog sync_url=sync_url log=log building=building reload_when_done=true/>
         </Content>
+    }
+}
+
+/// The docs header's first line: whose documentation this is.
+fn kicker(entity_ref: String, entity_href: String) -> impl IntoView {
+    view! {
+        <p class="pt-header__kicker">"Documentation · " <a class="pt-docs__entity" href=entity_href>{entity_ref}</a></p>
     }
 }
 
@@ -300,7 +307,7 @@ fn Reader(page: DocPage) -> impl IntoView {
     view! {
         <header class="pt-header pt-docs__header">
             <div class="pt-header__text">
-                <p class="pt-header__kicker">"Documentation · " <a class="pt-docs__entity" href=entity_href>{entity_ref}</a></p>
+                {kicker(entity_ref, entity_href)}
                 <p class="pt-header__title">{site_name.clone()}</p>
                 {site_description.map(|d| view! { <p class="pt-header__subtitle">{d}</p> })}
             </div>
@@ -349,22 +356,15 @@ fn Reader(page: DocPage) -> impl IntoView {
 /// The in-site search's results, above the page they were asked from.
 fn search_results(search: DocSearch) -> impl IntoView {
     let DocSearch { term, label, hits } = search;
-    let runs = |runs: Vec<Run>| {
-        runs.into_iter()
-            .map(|r| {
-                if r.mark { view! { <mark>{r.text}</mark> }.into_any() } else { r.text.into_any() }
-            })
-            .collect_view()
-    };
     view! {
         <section class="pt-docs__results" aria-labelledby="pt-docs-results-title">
             <h2 id="pt-docs-results-title">{format!("{label} for “{term}” in this site")}</h2>
             <ol>
                 {hits.into_iter().map(|hit| view! {
                     <li>
-                        <a href=hit.href>{runs(hit.title)}</a>
+                        <a href=hit.href><Marked runs=hit.title/></a>
                         {hit.page.map(|p| view! { <span class="pt-docs__result-page">{format!(" · {p}")}</span> })}
-                        <p>{runs(hit.snippet)}</p>
+                        <p><Marked runs=hit.snippet/></p>
                     </li>
                 }).collect_view()}
             </ol>
