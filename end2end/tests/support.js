@@ -1,10 +1,10 @@
 // Shared helpers: start a real portico server on a free port with its own data
 // directory, launch Debian's headless Chromium, and run axe-core in a page.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const here = new URL('.', import.meta.url).pathname;
@@ -31,6 +31,22 @@ export async function waitUntil(ready, failure) {
     if (Date.now() > deadline) throw new Error(failure());
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Writes `files` ({ relative path: text }) under `dir`, making folders as needed. */
+export function writeFiles(dir, files) {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+}
+
+/** Resolves once the catalog of `server` serves the entity `kind/namespace/name`. */
+export async function waitForEntity(server, path) {
+  await waitUntil(
+    async () => (await fetch(`${server.url}/api/catalog/entities/by-name/${path}`)).ok,
+    () => `${path} was not ingested: ${server.log()}`,
+  );
 }
 
 /** Starts portico with `yaml` appended to a loopback listen config; resolves when /healthz answers. */

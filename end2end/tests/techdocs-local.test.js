@@ -4,10 +4,10 @@
 // with its log, and passes axe-core at WCAG 2.2 AA.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { axeViolations, launchBrowser, startServer, waitForHydration, waitUntil } from './support.js';
+import { join } from 'node:path';
+import { axeViolations, launchBrowser, startServer, waitForEntity, waitForHydration, writeFiles } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'portico-techdocs-local-e2e-'));
 const component = (name, ref) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n  annotations:\n    backstage.io/techdocs-ref: ${ref}\nspec: {type: service, lifecycle: production, owner: platform}\n`;
@@ -23,10 +23,7 @@ const files = {
   'repo/broken/mkdocs.yml': 'site_name: [unclosed\n',
   'repo/broken/docs/index.md': '# Broken\n',
 };
-for (const [path, text] of Object.entries(files)) {
-  mkdirSync(dirname(join(dir, path)), { recursive: true });
-  writeFileSync(join(dir, path), text);
-}
+writeFiles(dir, files);
 
 let server;
 let browser;
@@ -45,10 +42,7 @@ catalog:
 `);
   browser = await launchBrowser();
   for (const name of ['handbook', 'broken']) {
-    await waitUntil(
-      async () => (await fetch(`${server.url}/api/catalog/entities/by-name/component/default/${name}`)).ok,
-      () => `${name} was not ingested: ${server.log()}`,
-    );
+    await waitForEntity(server, `component/default/${name}`);
   }
 });
 

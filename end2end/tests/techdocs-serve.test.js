@@ -4,17 +4,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { axeViolations, launchBrowser, portico, waitForHydration, waitUntil } from './support.js';
+import { join } from 'node:path';
+import { axeViolations, launchBrowser, portico, waitForHydration, waitUntil, writeFiles } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'portico-serve-e2e-'));
-function write(path, text) {
-  mkdirSync(dirname(join(dir, path)), { recursive: true });
-  writeFileSync(join(dir, path), text);
-}
+const write = (path, text) => writeFiles(dir, { [path]: text });
 write('mkdocs.yml', 'site_name: Preview docs\nnav:\n  - Home: index.md\n  - Guide: guide.md\n');
 write('docs/index.md', '# Preview\n\nDraft one.\n');
 write('docs/guide.md', '# Guide\n\nSteady text.\n');

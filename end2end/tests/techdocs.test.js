@@ -5,10 +5,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { axeViolations, launchBrowser, portico, startServer, waitForHydration, waitUntil } from './support.js';
+import { join } from 'node:path';
+import { axeViolations, launchBrowser, portico, startServer, waitForEntity, waitForHydration, waitUntil, writeFiles } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'portico-techdocs-e2e-'));
 const files = {
@@ -44,10 +44,7 @@ const files = {
   'notes/docs/index.md': '# Release notes\n\nVersion one.\n',
   'catalog.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: gateway\n  annotations:\n    backstage.io/techdocs-ref: dir:.\nspec: {type: service, lifecycle: production, owner: platform}\n',
 };
-for (const [path, text] of Object.entries(files)) {
-  mkdirSync(dirname(join(dir, path)), { recursive: true });
-  writeFileSync(join(dir, path), text);
-}
+writeFiles(dir, files);
 const publish = join(dir, 'publish');
 execFileSync(portico, ['techdocs', 'build', 'repo', '--output', 'site', '--strict'], { cwd: dir });
 execFileSync(portico, ['techdocs', 'publish', '--entity', 'default/Component/gateway', 'site', '--publish-directory', publish], { cwd: dir });
@@ -77,10 +74,7 @@ catalog:
       target: ${join(dir, 'catalog.yaml')}
 `);
   browser = await launchBrowser();
-  await waitUntil(
-    async () => (await fetch(`${server.url}/api/catalog/entities/by-name/component/default/gateway`)).ok,
-    () => `the entity was not ingested: ${server.log()}`,
-  );
+  await waitForEntity(server, 'component/default/gateway');
 });
 
 after(async () => {

@@ -46,24 +46,30 @@ type BuildEnd = Option<Result<bool, String>>;
 
 /// A build's log: the lines so far (server-rendered, so a page without
 /// JavaScript shows them), then, while `building`, the rest as they come.
-/// When it ends and `reload_when_done` (the page waits for a first build), the page reloads.
+/// `status` is the line above the log until the build is heard to end (it
+/// may be empty: the page says it elsewhere). When it ends and
+/// `reload_when_done` (the page waits for a first build), the page reloads.
 #[island]
 pub(crate) fn BuildLog(
     sync_url: String,
     log: Vec<String>,
     building: bool,
     reload_when_done: bool,
+    status: String,
 ) -> impl IntoView {
     let lines = RwSignal::new(log);
     let ended = RwSignal::new(None::<Result<bool, String>>);
     if building {
         Effect::new(move |_| browser::follow_build(&sync_url, lines, ended, reload_when_done));
     }
-    let status = move || build_status(building, &ended.get());
+    let status = move || match ended.get() {
+        None => status.clone(),
+        Some(end) => build_end(&end).to_owned(),
+    };
     view! {
         <div class="pt-docs__build">
             <p role="status">{status}</p>
-            <details open=building>
+            <details open=building hidden=move || lines.with(Vec::is_empty)>
                 <summary>"Build log"</summary>
                 <pre class="pt-docs__buildlog" role="log" aria-label="Build log" tabindex="0">
                     {move || lines.with(|l| l.join("\n"))}
@@ -73,14 +79,14 @@ pub(crate) fn BuildLog(
     }
 }
 
-/// The line above the log.
-fn build_status(building: bool, ended: &BuildEnd) -> &'static str {
-    match ended {
-        None if building => "Building the documentation…",
-        None => "The last build of this documentation failed.",
-        Some(Ok(true)) => "The build finished and was published.",
-        Some(Ok(false)) => "The build finished; nothing changed.",
-        Some(Err(_)) => "The build failed.",
+/// The line above the log once the build ended. "Finished" without
+/// "published" when this reader joined after the end (the stream then only
+/// says there is nothing new to build).
+fn build_end(end: &Result<bool, String>) -> &'static str {
+    match end {
+        Ok(true) => "The build finished and was published.",
+        Ok(false) => "The build finished.",
+        Err(_) => "The build failed.",
     }
 }
 

@@ -260,7 +260,11 @@ impl LocalBuilder {
 
     async fn build_and_publish(&self, site: &SiteRef, plan: &Plan) -> Result<(), String> {
         let key = site.entity_ref();
-        self.log(&key, format!("Building the documentation of {key} from {}", plan.dir.display()));
+        // The folder as the catalog's location sees it: readers are not
+        // told the server's own paths.
+        let folder = plan.dir.strip_prefix(&plan.root).unwrap_or(Path::new(""));
+        let folder = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
+        self.log(&key, format!("Building the documentation of {key} from {}", folder.display()));
         let started = Instant::now();
         let options = BuildOptions { etag: Some(plan.fingerprint.clone()), ..Default::default() };
         let scratch = self.0.scratch.clone();

@@ -207,7 +207,8 @@ fn Pending(entity_ref: String, entity_href: String, progress: DocBuild) -> impl 
             } else {
                 view! { <ErrorPanel title="The build failed" message=failure.unwrap_or_default()/> }.into_any()
             }}
-            <crate::addons::BuildLog sync_url=sync_url log=log building=building reload_when_done=true/>
+            <crate::addons::BuildLog sync_url=sync_url log=log building=building reload_when_done=true
+                status=if building { "Building the documentation…".to_string() } else { String::new() }/>
         </Content>
     }
 }
@@ -287,16 +288,22 @@ fn Reader(page: DocPage) -> impl IntoView {
     } = page;
     let term = search.as_ref().map(|s| s.term.clone()).unwrap_or_default();
     let results = search.map(search_results);
+    // A running build speaks for itself (its status line changes when it
+    // ends, and LiveReload offers the new version); a failed one is a warning.
     let build = build.map(|DocBuild { building, failure, log, sync_url }| {
-        let notice = if building {
-            "A newer version of this documentation is being built; this is the last one published."
+        if building {
+            let status = "A newer version of this documentation is being built; this is the last one published.";
+            view! {
+                <crate::addons::BuildLog sync_url=sync_url log=log building=true reload_when_done=false status=status.to_string()/>
+            }
+            .into_any()
         } else {
-            "The last build of this documentation failed; this is the last one published."
-        };
-        view! {
-            <WarningPanel title=notice message=failure.unwrap_or_default()>
-                <crate::addons::BuildLog sync_url=sync_url log=log building=building reload_when_done=false/>
-            </WarningPanel>
+            view! {
+                <WarningPanel title="The last build of this documentation failed; this is the last one published." message=failure.unwrap_or_default()>
+                    <crate::addons::BuildLog sync_url=sync_url log=log building=false reload_when_done=false status=String::new()/>
+                </WarningPanel>
+            }
+            .into_any()
         }
     });
     let short_etag: String = etag.chars().take(12).collect();
