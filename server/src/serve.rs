@@ -42,8 +42,13 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("the server stopped")?;
+    // Background work (ingestion, collators) is dropped with the runtime;
+    // closing the pool first lets the database finish its files before the
+    // process (or `techdocs serve`, which then removes them) goes.
+    if tokio::time::timeout(std::time::Duration::from_secs(10), db.close()).await.is_err() {
+        tracing::warn!("the database was still busy after 10 s; stopping anyway");
+    }
     tracing::info!("shut down cleanly");
-    drop(db);
     Ok(())
 }
 

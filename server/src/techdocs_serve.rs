@@ -61,10 +61,16 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
     })
     .context("cannot watch the folder for changes")?;
     watcher.watch(&dir, RecursiveMode::Recursive).context("cannot watch the folder for changes")?;
-    std::thread::spawn(move || watch(events_rx, site, &dir, &site_dir, &build_options));
+    let watching =
+        std::thread::spawn(move || watch(events_rx, site, &dir, &site_dir, &build_options));
     println!("previewing at {url} (Ctrl-C to stop); pages reload on save");
     let served = runtime.block_on(crate::serve::serve(settings));
+    // The watcher holds the events' sender: dropping it ends the watch loop,
+    // which may be writing a rebuild; wait for it, then for the runtime's
+    // threads, before the workspace is removed.
     drop(watcher);
+    let _ = watching.join();
+    drop(runtime);
     served
 }
 

@@ -29,6 +29,16 @@ impl Db {
         }
     }
 
+    /// Closes every connection, waiting for those in use to be given back;
+    /// later queries fail. SQLite folds its write-ahead log back into the
+    /// database file as the last connection closes.
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+
     /// Runs a trivial query: used by `/readyz`.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         match self {

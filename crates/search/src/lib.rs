@@ -27,7 +27,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{SyncSender, TrySendError};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, Weak};
 use tantivy::collector::TopDocs;
 use tantivy::schema::Value as _;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
@@ -140,8 +140,16 @@ impl Engine {
     }
 
     /// Sets the collators a rebuild runs, each with its plugin's context
-    /// (once; later calls are ignored).
+    /// (once; later calls are ignored). The contexts' search handle is
+    /// swapped for a weak one: a strong handle to itself would keep the
+    /// engine alive for ever, and its writer would never commit its last
+    /// documents and stop.
     pub fn set_collators(&self, collators: Vec<(Collator, PluginContext)>) {
+        let weak = SearchHandle(Arc::new(WeakEngine(Arc::downgrade(&self.0))));
+        let collators = collators
+            .into_iter()
+            .map(|(collator, ctx)| (collator, ctx.with_search(weak.clone())))
+            .collect();
         let _ = self.0.collators.set(collators);
     }
 
@@ -378,6 +386,44 @@ fn open_existing(dir: &Path, schema: &tantivy::schema::Schema) -> Option<Index> 
             tracing::warn!(index = %dir.display(), %err, "search index cannot be opened");
             None
         }
+    }
+}
+
+/// The engine as its own collators see it: a handle that does not keep it
+/// alive, and searches nothing once it is gone.
+#[derive(Debug)]
+struct WeakEngine(Weak<Inner>);
+
+impl WeakEngine {
+    fn with<R>(&self, f: impl FnOnce(&dyn SearchService) -> R) -> R {
+        match self.0.upgrade() {
+            Some(inner) => f(&Engine(inner)),
+            None => f(&*SearchHandle::disabled()),
+        }
+    }
+}
+
+impl SearchService for WeakEngine {
+    fn upsert(&self, doc_type: &str, docs: Vec<SearchDocument>) {
+        self.with(|e| e.upsert(doc_type, docs));
+    }
+    fn remove(&self, doc_type: &str, ids: Vec<String>) {
+        self.with(|e| e.remove(doc_type, ids));
+    }
+    fn replace_scope(&self, doc_type: &str, scope: &str, docs: Vec<SearchDocument>) {
+        self.with(|e| e.replace_scope(doc_type, scope, docs));
+    }
+    fn query(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
+        self.with(|e| e.query(query))
+    }
+    fn document(&self, doc_type: &str, id: &str) -> Option<serde_json::Map<String, Value>> {
+        self.with(|e| e.document(doc_type, id))
+    }
+    fn rebuild(&self) {
+        self.with(|e| e.rebuild());
+    }
+    fn status(&self) -> SearchStatus {
+        self.with(|e| e.status())
     }
 }
 

@@ -491,3 +491,46 @@ async fn counting_stops_at_the_cap_and_says_so() {
     let half = engine.query(&SearchQuery::new("even", 5)).expect("query");
     assert_eq!((half.total, half.total_at_least), (TOTAL_CAP / 2 + 10, false));
 }
+
+/// A collator that reads the engine it feeds, as the docs collator reads
+/// each site's catalog document.
+fn reading_collator(
+    ctx: PluginContext,
+    sink: DocumentSink,
+) -> portico_plugin_api::search::CollateFuture {
+    Box::pin(async move {
+        let seen = ctx.search.document("t", "1").is_some();
+        let title = if seen { "saw the first" } else { "saw nothing" };
+        sink.send(SearchDocument::new("2", title, "", "/2")).await.map_err(|e| e.to_string())
+    })
+}
+
+#[tokio::test]
+async fn collators_read_the_engine_yet_the_last_handle_going_commits_and_releases_it() {
+    use portico_plugin_api::server::{Config, DataRoot, Db};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("index");
+    {
+        let engine = Engine::open(&path).expect("open");
+        engine.upsert("t", vec![SearchDocument::new("1", "first", "", "/1")]);
+        engine.flush().await;
+        let pool = sqlx::SqlitePool::connect_lazy("sqlite::memory:").expect("pool");
+        let config = Config::from_sources(Vec::new(), &|_| None).expect("config");
+        let ctx = PluginContext::new(
+            "t",
+            Db::Sqlite(pool),
+            Arc::new(config),
+            DataRoot(dir.path().into()),
+        )
+        .with_search(engine.handle());
+        engine.set_collators(vec![(Collator::new("u", reading_collator), ctx)]);
+        assert!(engine.rebuild_now().await);
+        let collated = engine.document("u", "2").expect("collated");
+        assert_eq!(collated["title"], "saw the first");
+        // Not flushed: only the engine going away commits it.
+        engine.upsert("t", vec![SearchDocument::new("3", "third", "", "/3")]);
+    }
+    // The writer committed and let go of its lock: the index opens again.
+    let engine = Engine::open(&path).expect("reopened");
+    assert_eq!(engine.status().documents, 3);
+}
