@@ -35,6 +35,11 @@ kind: API
 metadata: {name: billing-api}
 spec: {type: openapi, lifecycle: production, owner: team-a, definition: "openapi: 3.0.0"}
 `);
+writeFileSync(join(dir, 'extra', 'moved.yaml'), `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: moved-service}
+spec: {type: service, lifecycle: production, owner: team-a}
+`);
 writeFileSync(join(dir, 'extra', 'catalog-info.yaml'), `apiVersion: backstage.io/v1alpha1
 kind: Component
 metadata: {name: extra-service}
@@ -112,6 +117,36 @@ test('queryEntities: totalItems, cursors both ways, full-text filter, and stream
   assert.deepEqual(pages.flat().sort(), ['billing', 'storefront']);
 });
 
+test('predicates: queryEntities, getEntitiesByRefs and getEntityFacets with a query, paged through POST', async () => {
+  const production = { $all: [{ kind: 'component' }, { $not: { 'spec.lifecycle': 'experimental' } }] };
+  const one = await client.queryEntities({ query: production, fields: ['metadata.name'] });
+  assert.equal(one.totalItems, 1);
+  assert.deepEqual(one.items, [{ metadata: { name: 'billing' } }]);
+  const query = { $any: [{ kind: 'api' }, { 'metadata.tags': { $contains: 'java' } }] };
+  const first = await client.queryEntities({ query, limit: 1, orderFields: { field: 'metadata.name', order: 'asc' } });
+  assert.equal(first.totalItems, 2);
+  assert.deepEqual(first.items.map((e) => e.metadata.name), ['billing']);
+  const second = await client.queryEntities({ cursor: first.pageInfo.nextCursor });
+  assert.deepEqual(second.items.map((e) => e.metadata.name), ['billing-api'], 'the cursor kept the predicate');
+  const prefixed = await client.queryEntities({ query: { 'metadata.name': { $hasPrefix: 'STORE' } } });
+  assert.deepEqual(prefixed.items.map((e) => e.metadata.name), ['storefront']);
+  const owned = await client.queryEntities({ query: { relations: { $contains: { type: 'ownedBy', targetRef: 'group:default/team-a' } } }, filter: { kind: 'component' } });
+  assert.deepEqual(owned.items.map((e) => e.metadata.name).sort(), ['billing', 'storefront'], 'query and filter together');
+  const pages = [];
+  for await (const page of client.streamEntities({ query: { kind: 'component' }, pageSize: 1 })) pages.push(page.map((e) => e.metadata.name));
+  assert.deepEqual(pages.flat().sort(), ['billing', 'storefront']);
+  const byRefs = await client.getEntitiesByRefs({ entityRefs: ['component:default/billing', 'component:default/storefront'], query: { 'spec.type': 'website' } });
+  assert.deepEqual(byRefs.items.map((e) => e?.metadata.name), [undefined, 'storefront']);
+  const { facets } = await client.getEntityFacets({ facets: ['kind'], query: { 'spec.owner': { $exists: true } } });
+  assert.deepEqual(facets.kind, [{ value: 'API', count: 1 }, { value: 'Component', count: 2 }]);
+  await assert.rejects(client.queryEntities({ query: { kind: { $regex: '.*' } } }), (e) => {
+    assert.equal(e.name, 'ResponseError');
+    assert.equal(e.body.error.name, 'InputError');
+    assert.match(e.body.error.message, /unknown operator \$regex/);
+    return true;
+  });
+});
+
 test('getEntityFacets and getEntityAncestors', async () => {
   const { facets } = await client.getEntityFacets({ facets: ['spec.lifecycle', 'metadata.tags'], filter: { kind: 'component' } });
   assert.deepEqual(facets['spec.lifecycle'], [{ value: 'experimental', count: 1 }, { value: 'production', count: 1 }]);
@@ -122,7 +157,7 @@ test('getEntityFacets and getEntityAncestors', async () => {
   assert.deepEqual(ancestry.items[0].parentEntityRefs, [ancestry.rootEntityRef]);
 });
 
-test('locations: add (dry run and for real), get, by entity, by ref, refresh, remove', async () => {
+test('locations: add (dry run and for real), get, by entity, by ref, refresh, query, stream, update, remove', async () => {
   const target = join(dir, 'extra', 'catalog-info.yaml');
   const dry = await client.addLocation({ type: 'file', target, dryRun: true });
   assert.equal(dry.exists, false);
@@ -142,8 +177,23 @@ test('locations: add (dry run and for real), get, by entity, by ref, refresh, re
   assert.deepEqual(await client.getLocationByRef(`file:${target}`), added.location);
 
   await client.refreshEntity('component:default/extra-service');
+
+  const queried = await client.queryLocations({ query: { type: 'file', target: { $hasPrefix: join(dir, 'extra') } } });
+  assert.deepEqual(queried.items, [added.location]);
+  assert.equal(queried.totalItems, 1);
+  const streamed = [];
+  for await (const page of client.streamLocations({ limit: 1 })) streamed.push(...page);
+  assert.equal(streamed.length, 3, 'two config locations and the registered one');
+
+  const movedTarget = join(dir, 'extra', 'moved.yaml');
+  const moved = await client.updateLocation(added.location.id, { type: 'file', target: movedTarget });
+  assert.deepEqual(moved, { id: added.location.id, type: 'file', target: movedTarget });
+  assert.equal((await client.getEntityByRef('component:default/moved-service')).metadata.name, 'moved-service');
+  const left = await client.getEntityByRef('component:default/extra-service');
+  assert.equal(left.metadata.annotations['backstage.io/orphan'], 'true', 'what only the old target gave is orphaned');
+
   await client.removeLocationById(added.location.id);
-  assert.equal(await client.getEntityByRef('component:default/extra-service'), undefined);
+  assert.equal(await client.getEntityByRef('component:default/moved-service'), undefined);
 });
 
 test('removeEntityByUid, validateEntity, analyzeLocation, and errors as ResponseError', async () => {

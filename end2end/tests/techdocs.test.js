@@ -12,7 +12,7 @@ import { axeViolations, launchBrowser, portico, startServer, waitForEntity, wait
 
 const dir = mkdtempSync(join(tmpdir(), 'portico-techdocs-e2e-'));
 const files = {
-  'repo/mkdocs.yml': 'site_name: Gateway docs\nsite_description: Running the gateway\nrepo_url: https://github.com/acme/gateway\nedit_uri: edit/main/docs\nnav:\n  - Home: index.md\n  - Operations:\n      - ops/deploy.md\n',
+  'repo/mkdocs.yml': 'site_name: Gateway docs\nsite_description: Running the gateway\nrepo_url: https://github.com/acme/gateway\nedit_uri: edit/main/docs\nnav:\n  - Home: index.md\n  - Operations:\n      - ops/deploy.md\n      - ops/diagrams.md\n',
   'repo/docs/index.md': [
     '# Gateway',
     '',
@@ -40,6 +40,30 @@ const files = {
   ].join('\n'),
   'repo/docs/img/diagram.svg': '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60"><rect width="120" height="60" fill="#246"/></svg>',
   'repo/docs/ops/deploy.md': '# Deploy\n\n## Steps\n\n1. Build\n2. Ship\n\n## Rollback\n\nRevert the release.\n',
+  'repo/docs/ops/diagrams.md': [
+    '# Diagrams',
+    '',
+    '```mermaid',
+    'graph LR',
+    '  Client --> Gateway --> Backend',
+    '```',
+    '',
+    'A label trying to run script:',
+    '',
+    '```mermaid',
+    'graph TD',
+    '  A["<img src=x onerror=window.pwned=1>Hostile"] --> B',
+    '  click A call pwn()',
+    '```',
+    '',
+    'A broken one:',
+    '',
+    '```mermaid',
+    'graph LR',
+    '  A --> -->',
+    '```',
+    '',
+  ].join('\n'),
   'notes/mkdocs.yml': 'site_name: Release notes\n',
   'notes/docs/index.md': '# Release notes\n\nVersion one.\n',
   'catalog.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: gateway\n  annotations:\n    backstage.io/techdocs-ref: dir:.\nspec: {type: service, lifecycle: production, owner: platform}\n',
@@ -155,6 +179,50 @@ describe('docs reader', () => {
     await page.waitForURL(/\/ops\/deploy\/#rollback$/);
     assert.ok(await page.getByText('Revert the release.').isVisible());
     await page.close();
+  });
+
+  test('Mermaid blocks are drawn in both themes, the source stays under the drawing, a broken one says why, labels run no script', async () => {
+    const path = '/docs/default/component/gateway/ops/diagrams/';
+    for (const theme of ['light', 'dark']) {
+      const context = await browser.newContext();
+      await context.addCookies([{ name: 'portico-theme', value: theme, url: server.url }]);
+      const page = await context.newPage();
+      await page.goto(`${server.url}${path}`);
+      const drawings = page.locator('.pt-docs__content figure.pt-mermaid svg');
+      await waitUntil(async () => (await drawings.count()) === 2, () => 'two diagrams drawn');
+      const first = await drawings.first().textContent();
+      assert.ok(first.includes('Gateway') && first.includes('Backend'), first);
+      assert.ok((await drawings.nth(1).textContent()).includes('Hostile'));
+      // Mermaid's strict mode keeps an <img> in a label but drops its handlers;
+      // give a broken image's error event the time to fire.
+      const handlers = await page.evaluate(() => [...document.querySelectorAll('.pt-docs__content figure *')]
+        .flatMap((el) => [...el.attributes].map((a) => a.name)).filter((name) => name.startsWith('on')));
+      assert.deepEqual(handlers, [], 'no event handler attributes in a drawing');
+      await page.waitForTimeout(300);
+      assert.equal(await page.evaluate(() => window.pwned), undefined, 'the label ran no script');
+      // The source folds under the drawing.
+      const source = page.getByText('Diagram source').first();
+      assert.ok(await source.isVisible());
+      assert.ok(!(await page.getByText('Client --> Gateway').isVisible()), 'folded');
+      await source.click();
+      assert.ok(await page.getByText('Client --> Gateway').isVisible(), 'unfolded');
+      // The broken block keeps its source and says why.
+      assert.ok(await page.getByText('This diagram cannot be drawn').isVisible());
+      assert.ok(await page.getByText('A --> -->').isVisible());
+      // Nodes are filled in the theme's colours: dark on the dark theme.
+      const fill = await page.evaluate(() => getComputedStyle(document.querySelector('figure.pt-mermaid svg .node rect')).fill);
+      const [r, g, b] = fill.match(/\d+/g).map(Number);
+      assert.equal(r + g + b < 3 * 128, theme === 'dark', `Mermaid's ${theme} theme: ${fill}`);
+      if (process.env.PORTICO_SHOTS) await page.screenshot({ path: `${process.env.PORTICO_SHOTS}/mermaid-${theme}.png`, fullPage: true });
+      assert.deepEqual(await axeViolations(page), [], `${theme} with diagrams`);
+      await context.close();
+    }
+    // Without JavaScript the source is the content.
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${server.url}${path}`);
+    assert.ok(await page.getByText('Client --> Gateway --> Backend').isVisible());
+    await context.close();
   });
 
   test('axe-core finds no WCAG 2.2 AA violations on the docs pages, light and dark', async () => {

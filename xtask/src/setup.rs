@@ -83,13 +83,18 @@ fn apt() -> anyhow::Result<()> {
     crate::util::cmd_env(&root(), "apt-get", &args, &[("DEBIAN_FRONTEND", "noninteractive")])
 }
 
+/// The npm packages of the end-to-end tests, and those the portal serves to
+/// browsers (Mermaid), each folder from its committed lock.
 fn npm() -> anyhow::Result<()> {
-    let e2e = root().join("end2end");
-    let lock = std::fs::read(e2e.join("package-lock.json")).unwrap_or_default();
-    let installed = std::fs::read(e2e.join("node_modules/.package-lock.json")).unwrap_or_default();
-    // npm keeps a copy of the lock it installed from; reinstall only when they differ.
-    if lock.is_empty() || !same_packages(&lock, &installed) {
-        cmd(&e2e, "npm", &["ci", "--no-audit", "--no-fund"])?;
+    for folder in ["end2end", "frontend/vendor"] {
+        let folder = root().join(folder);
+        let lock = std::fs::read(folder.join("package-lock.json")).unwrap_or_default();
+        let installed =
+            std::fs::read(folder.join("node_modules/.package-lock.json")).unwrap_or_default();
+        // npm keeps a copy of the lock it installed from; reinstall only when they differ.
+        if lock.is_empty() || !same_packages(&lock, &installed) {
+            cmd(&folder, "npm", &["ci", "--no-audit", "--no-fund"])?;
+        }
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ pub mod api;
 mod builder;
 #[cfg(feature = "ssr")]
 mod config;
+mod diagrams;
 #[cfg(feature = "ssr")]
 mod events;
 #[cfg(feature = "ssr")]

@@ -307,6 +307,8 @@ fn Reader(page: DocPage) -> impl IntoView {
         }
     });
     let short_etag: String = etag.chars().take(12).collect();
+    let diagrams = crate::diagrams::has_diagrams(&html)
+        .then(|| view! { <crate::diagrams::Diagrams script=crate::diagrams::SCRIPT.to_string()/> });
     // Only for repositories that take issues through a form the reader can fill.
     let report = source_url.clone().filter(|u| crate::addons::issue_form(u).is_some()).map(|repo_url| {
         view! { <crate::addons::ReportIssue repo_url=repo_url page_title=title edit_url=edit_url.clone()/> }
@@ -343,6 +345,7 @@ fn Reader(page: DocPage) -> impl IntoView {
                 {build}
                 {results}
                 <article class="pt-docs__content" inner_html=html></article>
+                {diagrams}
                 <crate::addons::LightBox/>
                 {report}
             </div>

@@ -86,7 +86,7 @@ spec:
     - ./services/*.yaml
 "#;
 
-fn write(dir: &Path, name: &str, text: &str) {
+pub(crate) fn write(dir: &Path, name: &str, text: &str) {
     let path = dir.join(name);
     std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
     std::fs::write(path, text).expect("write fixture");
@@ -94,7 +94,7 @@ fn write(dir: &Path, name: &str, text: &str) {
 
 /// Catalog config reading one file location, with no periodic refresh;
 /// `allow` is the `catalog.rules` kind list (Backstage's default when `None`).
-fn one_file_location(path: &Path, allow: Option<&str>) -> String {
+pub(crate) fn one_file_location(path: &Path, allow: Option<&str>) -> String {
     let rules =
         allow.map(|kinds| format!("  rules:\n    - allow: [{kinds}]\n")).unwrap_or_default();
     format!(
@@ -104,7 +104,7 @@ fn one_file_location(path: &Path, allow: Option<&str>) -> String {
 }
 
 /// A tempdir with the fixture tree, and the YAML that points the catalog at it.
-fn fixtures(extra: &str) -> (tempfile::TempDir, String) {
+pub(crate) fn fixtures(extra: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("dir");
     write(dir.path(), "catalog/root.yaml", ROOT);
     write(dir.path(), "catalog/org.yaml", ORG);
@@ -135,7 +135,7 @@ fn relation_lines(entity: &Value) -> Vec<String> {
 }
 
 /// Waits until the catalog holds `n` entities.
-async fn ingested(app: &TestApp, n: usize) -> Value {
+pub(crate) async fn ingested(app: &TestApp, n: usize) -> Value {
     let reply = app
         .wait_for("/api/catalog/entities", |r| {
             serde_json::from_str::<Value>(&r.body).ok().and_then(|v| v.as_array().map(Vec::len))
@@ -154,7 +154,7 @@ async fn app(backend: Backend, yaml: &str) -> Option<TestApp> {
     TestApp::new(backend, yaml).await
 }
 
-fn refs(items: &Value) -> Vec<String> {
+pub(crate) fn refs(items: &Value) -> Vec<String> {
     let mut out: Vec<String> = items
         .as_array()
         .expect("array")

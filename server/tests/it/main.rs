@@ -6,6 +6,7 @@ mod catalog;
 mod catalog_cli;
 mod catalog_crash;
 mod catalog_git;
+mod catalog_predicates;
 mod cli;
 mod http;
 mod search;

@@ -3,7 +3,8 @@
 //! clients such as `@backstage/catalog-client` work unchanged.
 
 use super::engine::Engine;
-use super::query::{self, Filter, FullText, Listing, Order, QueryError};
+use super::predicate;
+use super::query::{self, Filter, Listing, Order, QueryError};
 use super::read::Target;
 use super::{ingest, store};
 use axum::body::Bytes;
@@ -18,20 +19,23 @@ use portico_plugin_api::server::ServerError;
 use portico_plugin_api::{ErrorCode, PortalError};
 use serde_json::{Value, json};
 
+mod by_query;
+
 type ApiResult = Result<Response, ServerError>;
 
 /// The routes, relative to `/api/catalog`.
 pub(crate) fn router(engine: Engine) -> Router {
     Router::new()
         .route("/entities", get(entities))
-        .route("/entities/by-query", get(by_query))
+        .route("/entities/by-query", get(by_query::get).post(by_query::post))
         .route("/entities/by-refs", post(by_refs))
         .route("/entities/by-uid/{uid}", get(by_uid).delete(delete_by_uid))
         .route("/entities/by-name/{kind}/{namespace}/{name}", get(by_name))
         .route("/entities/by-name/{kind}/{namespace}/{name}/ancestry", get(ancestry))
-        .route("/entity-facets", get(facets))
+        .route("/entity-facets", get(facets).post(facets_by_predicate))
         .route("/locations", get(list_locations).post(add_location))
-        .route("/locations/{id}", get(get_location).delete(delete_location))
+        .route("/locations/by-query", post(query_locations))
+        .route("/locations/{id}", get(get_location).put(update_location).delete(delete_location))
         .route("/locations/by-entity/{kind}/{namespace}/{name}", get(location_by_entity))
         .route("/refresh", post(refresh))
         .route("/validate-entity", post(validate))
@@ -144,117 +148,20 @@ fn encode_cursor(value: &Value) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value.to_string())
 }
 
+/// Reads a cursor in either alphabet: `after` cursors are URL-safe, by-query
+/// cursors standard base64 as Backstage's (a `+` sent unencoded in a query
+/// string arrives as a space, and is taken back).
 fn decode_cursor(text: &str) -> Result<Value, ServerError> {
+    let text = text.trim().replace(' ', "+");
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(text.trim_end_matches('='))
-        .or_else(|_| base64::engine::general_purpose::STANDARD.decode(text))
+        .or_else(|_| base64::engine::general_purpose::STANDARD.decode(&text))
         .map_err(|_| bad("Malformed cursor"))?;
     let value: Value = serde_json::from_slice(&bytes).map_err(|_| bad("Malformed cursor"))?;
     if !value.is_object() {
         return Err(bad("Malformed cursor"));
     }
     Ok(value)
-}
-
-/// Default page size of `/entities/by-query`, and its ceiling.
-const DEFAULT_QUERY_LIMIT: u64 = 20;
-const MAX_QUERY_LIMIT: u64 = 1000;
-
-async fn by_query(State(engine): State<Engine>, RawQuery(raw): RawQuery) -> ApiResult {
-    let params = Params::new(raw);
-    let fields = query::parse_fields(&params.all("fields"))?;
-    let asked_limit = params.number("limit", 0)?;
-    let mut limit = asked_limit.unwrap_or(DEFAULT_QUERY_LIMIT).min(MAX_QUERY_LIMIT);
-    // A cursor carries the whole query (and the page size); otherwise it comes from the parameters.
-    let (filters, order_fields, term, term_fields, offset, total) = match params.one("cursor") {
-        Some(c) => {
-            let c = decode_cursor(c)?;
-            if asked_limit.is_none() {
-                limit = c["limit"].as_u64().unwrap_or(DEFAULT_QUERY_LIMIT).min(MAX_QUERY_LIMIT);
-            }
-            let strings = |key: &str| -> Vec<String> {
-                c[key]
-                    .as_array()
-                    .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
-                    .unwrap_or_default()
-            };
-            (
-                strings("filter"),
-                strings("orderField"),
-                c["fullTextFilterTerm"].as_str().map(str::to_owned),
-                strings("fullTextFilterFields"),
-                c["offset"].as_u64().ok_or_else(|| bad("Malformed cursor"))?,
-                c["totalItems"].as_i64(),
-            )
-        }
-        None => (
-            params.all("filter"),
-            params.all("orderField"),
-            params.one("fullTextFilterTerm").map(str::to_owned).filter(|t| !t.trim().is_empty()),
-            params
-                .all("fullTextFilterFields")
-                .iter()
-                .flat_map(|f| f.split(',').map(|s| s.trim().to_owned()))
-                .filter(|s| !s.is_empty())
-                .collect(),
-            0,
-            None,
-        ),
-    };
-    let mut listing = Listing {
-        filter: Filter::parse(&filters)?,
-        offset,
-        limit: Some(limit),
-        ..Listing::default()
-    };
-    for of in &order_fields {
-        let (field, dir) = of.split_once(',').unwrap_or((of.as_str(), "asc"));
-        let descending = match dir.trim() {
-            "asc" => false,
-            "desc" => true,
-            other => {
-                return Err(bad(format!(
-                    "Invalid orderField direction \"{other}\", expected asc or desc"
-                )));
-            }
-        };
-        if field.trim().is_empty() {
-            return Err(bad("Invalid orderField, the field is empty"));
-        }
-        listing.order.push(Order { field: field.trim().to_owned(), descending });
-    }
-    if listing.order.is_empty() {
-        listing.order.push(Order { field: "metadata.uid".into(), descending: false });
-    }
-    if let Some(term) = &term {
-        if term.chars().count() > 1000 {
-            return Err(bad("fullTextFilterTerm is longer than 1000 characters"));
-        }
-        listing.full_text = Some(FullText { term: term.clone(), fields: term_fields.clone() });
-    }
-    let total = match total {
-        Some(t) => t,
-        None => query::count(&engine.db, &listing).await?,
-    };
-    let items = if limit == 0 { Vec::new() } else { query::list(&engine.db, &listing).await? };
-    let base = json!({
-        "filter": filters, "orderField": order_fields, "fullTextFilterTerm": term,
-        "fullTextFilterFields": term_fields, "totalItems": total, "limit": limit,
-    });
-    let cursor_at = |offset: u64| {
-        let mut c = base.clone();
-        c["offset"] = json!(offset);
-        encode_cursor(&c)
-    };
-    let mut page_info = serde_json::Map::new();
-    if limit > 0 && offset + (items.len() as u64) < total.max(0) as u64 {
-        page_info.insert("nextCursor".into(), json!(cursor_at(offset + limit)));
-    }
-    if offset > 0 {
-        page_info.insert("prevCursor".into(), json!(cursor_at(offset.saturating_sub(limit))));
-    }
-    let items: Vec<Value> = items.iter().map(|e| query::project(e, &fields)).collect();
-    Ok(Json(json!({ "items": items, "totalItems": total, "pageInfo": page_info })).into_response())
 }
 
 async fn by_refs(State(engine): State<Engine>, RawQuery(raw): RawQuery, body: Bytes) -> ApiResult {
@@ -283,7 +190,11 @@ async fn by_refs(State(engine): State<Engine>, RawQuery(raw): RawQuery, body: By
     };
     fields.extend(params.all("fields"));
     let fields = query::parse_fields(&fields)?;
-    let filter = Filter::parse(&params.all("filter"))?;
+    // The newer client sends a predicate in the body instead of `filter` parameters.
+    let filter = match body.get("query") {
+        None | Some(Value::Null) => Filter::parse(&params.all("filter"))?,
+        Some(predicate) => predicate::parse(predicate)?,
+    };
     let found = query::by_refs(&engine.db, &refs).await?;
     let items: Vec<Value> = found
         .into_iter()
@@ -301,14 +212,9 @@ pub(crate) fn matches(entity: &Value, filter: &Filter) -> bool {
         return true;
     }
     let rows = store::search_rows(entity);
-    filter.any_of.iter().any(|all| {
-        all.iter().all(|s| {
-            rows.iter().any(|(k, v, _)| {
-                *k == s.key
-                    && s.values.as_ref().is_none_or(|vs| v.as_ref().is_some_and(|v| vs.contains(v)))
-            })
-        })
-    })
+    let rows: Vec<(&str, Option<&str>)> =
+        rows.iter().map(|(k, v, _)| (k.as_str(), v.as_deref())).collect();
+    filter.matches(&rows)
 }
 
 async fn by_uid(State(engine): State<Engine>, Path(uid): Path<String>) -> ApiResult {
@@ -362,17 +268,32 @@ async fn ancestry(
 
 async fn facets(State(engine): State<Engine>, RawQuery(raw): RawQuery) -> ApiResult {
     let params = Params::new(raw);
-    let names = params.all("facet");
+    let listing = Listing { filter: Filter::parse(&params.all("filter"))?, ..Listing::default() };
+    facet_counts(&engine, params.all("facet"), &listing).await
+}
+
+/// `POST /entity-facets`: `{facets: string[], query?: predicate}`.
+async fn facets_by_predicate(State(engine): State<Engine>, body: Bytes) -> ApiResult {
+    let body = json_body(&body)?;
+    let filter = match body.get("query") {
+        None | Some(Value::Null) => Filter::default(),
+        Some(predicate) => predicate::parse(predicate)?,
+    };
+    let names = by_query::strings(&body, "facets")?;
+    facet_counts(&engine, names, &Listing { filter, ..Listing::default() }).await
+}
+
+/// `{facets: {"<facet>": [{value, count}]}}` over the entities `listing` selects.
+async fn facet_counts(engine: &Engine, names: Vec<String>, listing: &Listing) -> ApiResult {
     if names.is_empty() {
         return Err(bad("Missing facet parameter"));
     }
-    let listing = Listing { filter: Filter::parse(&params.all("filter"))?, ..Listing::default() };
     let mut out = serde_json::Map::new();
     for name in names {
         if name.trim().is_empty() || name.len() > 200 {
             return Err(bad(format!("Invalid facet \"{name}\"")));
         }
-        let counts = query::facet(&engine.db, &name, &listing).await?;
+        let counts = query::facet(&engine.db, &name, listing).await?;
         out.insert(
             name,
             counts
@@ -392,6 +313,77 @@ async fn list_locations(State(engine): State<Engine>) -> ApiResult {
     let all = store::locations(&engine.db).await?;
     Ok(Json(all.iter().map(|l| json!({ "data": location_json(l) })).collect::<Vec<_>>())
         .into_response())
+}
+
+/// Most locations one `POST /locations/by-query` page returns.
+const MAX_LOCATIONS_PAGE: u64 = 1000;
+
+/// `POST /locations/by-query`: `{limit?, query?: predicate over id, type and
+/// target}` or `{cursor}`, answered `{items, totalItems, pageInfo: {nextCursor?}}`.
+async fn query_locations(State(engine): State<Engine>, body: Bytes) -> ApiResult {
+    let body = json_body(&body)?;
+    let (predicate, offset, limit) = match body.get("cursor") {
+        Some(Value::String(c)) => {
+            let c = decode_cursor(c)?;
+            let offset = c["offset"].as_u64().ok_or_else(|| bad("Malformed cursor"))?;
+            (c.get("query").cloned(), offset, c["limit"].as_u64())
+        }
+        Some(_) => return Err(bad("cursor must be a string")),
+        None => (body.get("query").cloned(), 0, body.get("limit").and_then(Value::as_u64)),
+    };
+    let limit = limit.unwrap_or(MAX_LOCATIONS_PAGE).clamp(1, MAX_LOCATIONS_PAGE);
+    let filter = match &predicate {
+        None | Some(Value::Null) => Filter::default(),
+        Some(p) => predicate::parse(p)?,
+    };
+    // Locations are few: filtered in memory, over the same rows an entity's filter reads.
+    let matching: Vec<Value> = store::locations(&engine.db)
+        .await?
+        .iter()
+        .map(location_json)
+        .filter(|l| {
+            let values: Vec<(&str, Option<String>)> = ["id", "type", "target"]
+                .into_iter()
+                .map(|k| (k, l[k].as_str().map(str::to_lowercase)))
+                .collect();
+            let rows: Vec<(&str, Option<&str>)> =
+                values.iter().map(|(k, v)| (*k, v.as_deref())).collect();
+            filter.matches(&rows)
+        })
+        .collect();
+    let total = matching.len() as u64;
+    let items: Vec<Value> =
+        matching.into_iter().skip(offset as usize).take(limit as usize).collect();
+    let mut page_info = serde_json::Map::new();
+    if offset + limit < total {
+        let next = json!({ "query": predicate, "offset": offset + limit, "limit": limit });
+        page_info.insert(
+            "nextCursor".into(),
+            json!(base64::engine::general_purpose::STANDARD.encode(next.to_string())),
+        );
+    }
+    Ok(Json(json!({ "items": items, "totalItems": total, "pageInfo": page_info })).into_response())
+}
+
+/// `PUT /locations/{id}`: `{type, target}`; the location is read again at once.
+async fn update_location(
+    State(engine): State<Engine>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let target = location_target(&engine, &body, true)?;
+    match engine.update_location(&id, &target).await? {
+        store::Updated::Done(location) => Ok(Json(location_json(&location)).into_response()),
+        store::Updated::NotFound => Err(not_found(format!("Found no location with ID {id}"))),
+        store::Updated::Taken => Err(PortalError::new(
+            ErrorCode::Conflict,
+            format!("Location {}:{} already exists", target.kind, target.target),
+        )
+        .into()),
+        store::Updated::FromConfig => Err(bad(format!(
+            "Location {id} comes from catalog.locations in app-config.yaml; change it there"
+        ))),
+    }
 }
 
 async fn get_location(State(engine): State<Engine>, Path(id): Path<String>) -> ApiResult {
@@ -421,6 +413,23 @@ async fn location_by_entity(
     }
 }
 
+fn read_only() -> ServerError {
+    PortalError::new(ErrorCode::Forbidden, "This catalog is read-only (catalog.readonly)").into()
+}
+
+/// The location a request body names, when this catalog accepts it (of a
+/// registrable type; for `writing`, not read-only).
+fn location_target(engine: &Engine, body: &Bytes, writing: bool) -> Result<Target, ServerError> {
+    let (kind, target) = location_spec(&json_body(body)?)?;
+    if writing && engine.config.readonly {
+        return Err(read_only());
+    }
+    if let Some(refusal) = engine.refuse_type(&kind) {
+        return Err(bad(refusal));
+    }
+    Target::new(&kind, &target).map_err(|e| bad(e.to_string()))
+}
+
 /// The type and target of a location in a request body.
 fn location_spec(body: &Value) -> Result<(String, String), ServerError> {
     let kind = body
@@ -444,18 +453,7 @@ async fn add_location(
 ) -> ApiResult {
     let params = Params::new(raw);
     let dry_run = params.one("dryRun").is_some_and(|v| v == "true");
-    let (kind, target) = location_spec(&json_body(&body)?)?;
-    if engine.config.readonly && !dry_run {
-        return Err(PortalError::new(
-            ErrorCode::Forbidden,
-            "This catalog is read-only (catalog.readonly)",
-        )
-        .into());
-    }
-    if let Some(refusal) = engine.refuse_type(&kind) {
-        return Err(bad(refusal));
-    }
-    let target = Target::new(&kind, &target).map_err(|e| bad(e.to_string()))?;
+    let target = location_target(&engine, &body, !dry_run)?;
     let exists = engine.registered(&target).await?;
     if dry_run {
         let outcome = engine.dry_run(&target).await;
@@ -507,11 +505,7 @@ async fn add_location(
 
 async fn delete_location(State(engine): State<Engine>, Path(id): Path<String>) -> ApiResult {
     if engine.config.readonly {
-        return Err(PortalError::new(
-            ErrorCode::Forbidden,
-            "This catalog is read-only (catalog.readonly)",
-        )
-        .into());
+        return Err(read_only());
     }
     if engine.delete_location(&id).await? {
         Ok(StatusCode::NO_CONTENT.into_response())

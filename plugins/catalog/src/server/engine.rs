@@ -211,6 +211,21 @@ impl Engine {
         Ok(Some(location))
     }
 
+    /// Points a registered location at another target and reads it at once;
+    /// what the old target gave and the new one does not is orphaned, as on
+    /// any refresh.
+    pub(crate) async fn update_location(
+        &self,
+        id: &str,
+        target: &Target,
+    ) -> Result<store::Updated, sqlx::Error> {
+        let updated = store::update_location(&self.db, id, &target.kind, &target.target).await?;
+        if let store::Updated::Done(location) = &updated {
+            self.refresh_location(location).await?;
+        }
+        Ok(updated)
+    }
+
     /// Reads one root location and stores the result.
     pub(crate) async fn refresh_location(
         &self,

@@ -6,6 +6,7 @@ pub(crate) mod api;
 pub(crate) mod engine;
 mod git;
 pub(crate) mod ingest;
+mod predicate;
 pub(crate) mod query;
 pub(crate) mod read;
 pub(crate) mod search;

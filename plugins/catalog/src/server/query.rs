@@ -15,12 +15,55 @@ pub(crate) struct Filter {
     pub(crate) any_of: Vec<Vec<Statement>>,
 }
 
-/// One `key[=value]` statement; several values for the same key mean "any of them".
+/// One test on a key of the filter index: `key[=value]` in a `filter`
+/// parameter, or a field of a predicate (`POST /entities/by-query`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Statement {
     pub(crate) key: String,
-    /// `None`: the key exists.
-    pub(crate) values: Option<Vec<String>>,
+    pub(crate) test: Test,
+    /// The test must fail (`$not`, `$exists: false`).
+    pub(crate) negated: bool,
+}
+
+/// What a [`Statement`] asks of its key's values (all lower-case).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Test {
+    /// The key is there, with any value.
+    Exists,
+    /// One of its values is one of these.
+    OneOf(Vec<String>),
+    /// One of its values starts with this.
+    Prefix(String),
+}
+
+impl Statement {
+    /// The key has one of `values` (lower-cased here).
+    pub(crate) fn one_of(key: &str, values: impl IntoIterator<Item = String>) -> Self {
+        let values = values.into_iter().map(|v| v.to_lowercase()).collect();
+        Self { key: key.to_lowercase(), test: Test::OneOf(values), negated: false }
+    }
+
+    /// The key is there.
+    pub(crate) fn exists(key: &str) -> Self {
+        Self { key: key.to_lowercase(), test: Test::Exists, negated: false }
+    }
+
+    /// Whether the rows of one entity (key, lower-case value) pass.
+    pub(crate) fn holds<'a>(
+        &self,
+        rows: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+    ) -> bool {
+        let found = rows.into_iter().any(|(key, value)| {
+            key == self.key
+                && match (&self.test, value) {
+                    (Test::Exists, _) => true,
+                    (Test::OneOf(values), Some(v)) => values.iter().any(|x| x == v),
+                    (Test::Prefix(prefix), Some(v)) => v.starts_with(prefix.as_str()),
+                    (_, None) => false,
+                }
+        });
+        found != self.negated
+    }
 }
 
 /// A bad query parameter, worded as Backstage words it.
@@ -49,14 +92,15 @@ impl Filter {
                     )));
                 }
                 let key = key.to_lowercase();
-                match all_of.iter_mut().find(|s| s.key == key) {
-                    Some(existing) => match (&mut existing.values, value) {
-                        (Some(vs), Some(v)) => vs.push(v.to_lowercase()),
-                        (slot @ None, Some(v)) => *slot = Some(vec![v.to_lowercase()]),
-                        (_, None) => {}
+                // Several values for one key in one filter mean "any of them".
+                match (all_of.iter_mut().find(|s| s.key == key), value) {
+                    (Some(existing), Some(v)) => match &mut existing.test {
+                        Test::OneOf(values) => values.push(v.to_lowercase()),
+                        test => *test = Test::OneOf(vec![v.to_lowercase()]),
                     },
-                    None => all_of
-                        .push(Statement { key, values: value.map(|v| vec![v.to_lowercase()]) }),
+                    (Some(_), None) => {}
+                    (None, Some(v)) => all_of.push(Statement::one_of(&key, [v.to_owned()])),
+                    (None, None) => all_of.push(Statement::exists(&key)),
                 }
             }
             if !all_of.is_empty() {
@@ -64,6 +108,13 @@ impl Filter {
             }
         }
         Ok(Self { any_of })
+    }
+
+    /// Whether one entity's (or location's) rows pass: (key, lower-case value)
+    /// pairs, as the filter index holds them.
+    pub(crate) fn matches(&self, rows: &[(&str, Option<&str>)]) -> bool {
+        self.any_of.is_empty()
+            || self.any_of.iter().any(|all| all.iter().all(|s| s.holds(rows.iter().copied())))
     }
 
     /// Adds `AND`-ed statements to every alternative (used by the UI's fixed filters).
@@ -99,7 +150,7 @@ impl Filter {
                 let parts: Vec<String> = ordered
                     .iter()
                     .enumerate()
-                    .map(|(i, s)| statement_sql(s, args, target, drive && i == 0))
+                    .map(|(i, s)| statement_sql(s, args, target, drive && i == 0 && !s.negated))
                     .collect();
                 format!("({})", parts.join(" AND "))
             })
@@ -110,35 +161,44 @@ impl Filter {
 
 /// How many entities a statement is likely to match, coarsely: keys every
 /// entity has, with few values, match many; names, owners and relations few.
+/// Negated statements come last: they cannot drive a query.
 fn breadth(s: &Statement) -> u8 {
     let broad = matches!(
         s.key.as_str(),
         "kind" | "apiversion" | "metadata.namespace" | "spec.lifecycle" | "spec.type"
     );
-    match (&s.values, broad) {
-        (None, _) => 3,
-        (Some(_), true) => 2,
-        (Some(_), false) => 1,
+    match (s.negated, &s.test, broad) {
+        (true, _, _) => 4,
+        (false, Test::Exists, _) => 3,
+        (false, _, true) => 2,
+        (false, _, false) => 1,
     }
 }
 
 fn statement_sql(s: &Statement, args: &mut Vec<Arg>, target: &str, drive: bool) -> String {
     args.push(Arg::from(&s.key));
     let key = format!("${}", args.len());
-    let values = match &s.values {
-        None => String::new(),
-        Some(values) => {
+    // The value test, on the column `value` (of the alias `x.` when probing).
+    let test = |column: &str, args: &mut Vec<Arg>| match &s.test {
+        Test::Exists => String::new(),
+        Test::OneOf(values) => {
             let start = args.len();
             args.extend(values.iter().map(Arg::from));
-            format!(" AND value IN ({})", sql::placeholders(start, values.len()))
+            format!(" AND {column} IN ({})", sql::placeholders(start, values.len()))
+        }
+        Test::Prefix(prefix) => {
+            args.push(Arg::Text(format!("{}%", sql::like_escape(prefix))));
+            format!(" AND {column} LIKE ${} ESCAPE '\\'", args.len())
         }
     };
     if drive {
-        format!("{target} IN (SELECT entity_ref FROM catalog_search WHERE key = {key}{values})")
+        let test = test("value", args);
+        format!("{target} IN (SELECT entity_ref FROM catalog_search WHERE key = {key}{test})")
     } else {
+        let test = test("x.value", args);
+        let not = if s.negated { "NOT " } else { "" };
         format!(
-            "EXISTS (SELECT 1 FROM catalog_search x WHERE x.entity_ref = {target} AND x.key = {key}{})",
-            values.replace(" value IN", " x.value IN")
+            "{not}EXISTS (SELECT 1 FROM catalog_search x WHERE x.entity_ref = {target} AND x.key = {key}{test})"
         )
     }
 }
@@ -202,9 +262,7 @@ fn conditions(listing: &Listing, args: &mut Vec<Arg>, target: &str, drive: bool)
         out.push(f);
     }
     if let Some(ft) = &listing.full_text {
-        let escaped =
-            ft.term.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        args.push(Arg::Text(format!("%{escaped}%")));
+        args.push(Arg::Text(format!("%{}%", sql::like_escape(&ft.term.to_lowercase()))));
         let like = format!("${}", args.len());
         let fields = if ft.fields.is_empty() {
             String::new()

@@ -203,6 +203,11 @@ pub(crate) fn placeholders(used: usize, n: usize) -> String {
     (used + 1..=used + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
+/// `text` matched literally inside a `LIKE … ESCAPE '\'` pattern.
+pub(crate) fn like_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
 impl Tx {
     /// Inserts many rows through one JSON parameter (`INSERT … SELECT … FROM
     /// json_each`): binding thousands of separate parameters costs far more in

@@ -149,6 +149,55 @@ pub(crate) async fn add_location(
     }))
 }
 
+/// What [`update_location`] found.
+#[derive(Debug)]
+pub(crate) enum Updated {
+    Done(Location),
+    NotFound,
+    /// Another location has that type and target.
+    Taken,
+    /// The location comes from app-config.yaml, which owns it.
+    FromConfig,
+}
+
+/// Points a registered location at another type and target.
+pub(crate) async fn update_location(
+    db: &Db,
+    id: &str,
+    kind: &str,
+    target: &str,
+) -> Result<Updated> {
+    let mut tx = Tx::begin(db).await?;
+    let rows = tx.rows("SELECT source FROM catalog_locations WHERE id = $1", &[id.into()]).await?;
+    let Some(source) = rows.first().map(|r| r.text(0).unwrap_or_default()) else {
+        return Ok(Updated::NotFound);
+    };
+    if source == "config" {
+        return Ok(Updated::FromConfig);
+    }
+    let taken = tx
+        .rows(
+            "SELECT id FROM catalog_locations WHERE type = $1 AND target = $2 AND id <> $3",
+            &[kind.into(), target.into(), id.into()],
+        )
+        .await?;
+    if !taken.is_empty() {
+        return Ok(Updated::Taken);
+    }
+    tx.execute(
+        "UPDATE catalog_locations SET type = $1, target = $2 WHERE id = $3",
+        &[kind.into(), target.into(), id.into()],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Updated::Done(Location {
+        id: id.to_owned(),
+        kind: kind.to_owned(),
+        target: target.to_owned(),
+        source,
+    }))
+}
+
 /// Deletes a location and, eagerly, every entity only it provided. Returns
 /// the entities that changed or went (`None`: no such location).
 pub(crate) async fn delete_location(db: &Db, id: &str) -> Result<Option<Vec<String>>> {

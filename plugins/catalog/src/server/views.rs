@@ -80,7 +80,7 @@ pub(crate) fn row(entity: &Value) -> Row {
 }
 
 fn eq(key: &str, value: &str) -> Statement {
-    Statement { key: key.to_owned(), values: Some(vec![value.to_lowercase()]) }
+    Statement::one_of(key, [value.to_owned()])
 }
 
 /// The index: one page of rows plus the filter values.
@@ -135,7 +135,7 @@ pub(crate) async fn index(q: IndexQuery) -> Result<IndexPage, ServerError> {
         None => vec![Order { field: "metadata.name".into(), descending: false }],
     };
     let viewer = viewer(&engine).await?;
-    let owned = Statement { key: "relations.ownedby".into(), values: Some(viewer.ownership) };
+    let owned = Statement::one_of("relations.ownedby", viewer.ownership);
     let mut starred_by = None;
     match q.user.as_deref() {
         Some("owned") => narrowed.push(owned.clone()),
