@@ -23,7 +23,7 @@ use std::process::ExitCode;
 const HELP: &str = "\
 cargo xtask <command>
 
-  setup              install what is missing: wasm32 target, trunk, wasm-bindgen-cli, npm packages, chromium, postgresql, moto (S3 test server)
+  setup              install what is missing: wasm32 target, trunk, wasm-bindgen-cli, npm packages (with Azurite and Mermaid), chromium, postgresql, moto (S3 test server)
   build              build the WASM bundle (Trunk) and the release `portico` binary that embeds it
   serve              setup + build, then start the portal at http://localhost:7007 (SQLite, demo config)
   test               the whole suite, as CI runs it: fmt, clippy, unit + integration (SQLite and PostgreSQL),

@@ -56,6 +56,8 @@ const STEPS: &[Step] = &[
 fn unit_and_integration() -> anyhow::Result<()> {
     let pg = TestPostgres::start()?;
     let moto = crate::setup::moto_server()?;
+    // Installed by setup with the end-to-end tests' npm packages.
+    let azurite = root().join("end2end/node_modules/.bin/azurite-blob");
     cmd_env(
         &root(),
         "cargo",
@@ -64,6 +66,7 @@ fn unit_and_integration() -> anyhow::Result<()> {
             ("PORTICO_TEST_PG_URL", pg.url.as_str()),
             ("PORTICO_REQUIRE_PG", "1"),
             ("PORTICO_MOTO_SERVER", moto.to_str().unwrap_or_default()),
+            ("PORTICO_AZURITE", azurite.to_str().unwrap_or_default()),
             ("PORTICO_REQUIRE_S3", "1"),
         ],
     )

@@ -1,8 +1,9 @@
-//! The same checks on both publishers: a folder, and an S3 bucket on a real
-//! S3-compatible server on loopback ([`S3Server`]).
+//! The same checks on every publisher: a folder, an S3 bucket on a real
+//! S3-compatible server on loopback ([`S3Server`]), and an Azure Blob Storage
+//! container on Azurite ([`AzureServer`]).
 
 use super::*;
-use crate::testing::S3Server;
+use crate::testing::{AzureServer, S3Server};
 
 /// A built site: metadata, two pages, an image.
 fn built_site(dir: &Path, etag: &str, pages: &[&str]) {
@@ -124,6 +125,27 @@ fn bucket_settings_that_cannot_work_are_refused_with_the_key() {
     assert!(err.to_string().contains("bucketRootPath"), "{err}");
     let unknown = serde_json::from_value::<Publisher>(serde_json::json!({ "type": "ftp" }));
     assert!(unknown.is_err());
+}
+
+#[tokio::test]
+async fn the_azure_publisher_against_azurite() {
+    let Some(azurite) = AzureServer::start() else { return };
+    azurite.create_container("techdocs");
+    let storage =
+        Storage::open(&azurite.publisher("techdocs"), Path::new("/nowhere"), false).expect("open");
+    assert!(storage.is_bucket());
+    assert_eq!(storage.describe(), "az://techdocs/");
+    publishes_reads_and_replaces(&storage).await;
+
+    // A container that does not exist: an error naming the store, nothing panics.
+    let missing =
+        Storage::open(&azurite.publisher("nope"), Path::new("/nowhere"), false).expect("open");
+    let site = missing.site("portal", "docs", "default").expect("names");
+    let work = tempfile::tempdir().expect("dir");
+    built_site(work.path(), "x", &["index.html"]);
+    let err = missing.publish(&site, work.path()).await.expect_err("no container");
+    assert!(err.to_string().contains("az://nope"), "{err}");
+    assert!(missing.sites().await.is_empty());
 }
 
 #[tokio::test]
