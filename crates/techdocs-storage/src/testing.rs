@@ -19,6 +19,21 @@ fn wait_listening(port: u16, what: &str) {
     }
 }
 
+/// An empty `PUT` to a server on loopback with extra header lines (each
+/// ending in CRLF); the whole reply. The one request each test server needs
+/// before object_store can talk to it.
+fn put(port: u16, path: &str, headers: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(
+        stream,
+        "PUT {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{headers}Content-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).expect("read");
+    reply
+}
+
 /// moto's S3 server on a free loopback port, stopped when dropped.
 pub struct S3Server {
     child: Child,
@@ -54,15 +69,7 @@ impl S3Server {
 
     /// Creates a bucket (moto accepts an unsigned request).
     pub fn create_bucket(&self, name: &str) {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        write!(
-            stream,
-            "PUT /{name} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-            self.port
-        )
-        .expect("send");
-        let mut reply = String::new();
-        stream.read_to_string(&mut reply).expect("read");
+        let reply = put(self.port, &format!("/{name}"), "");
         assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     }
 
@@ -158,18 +165,12 @@ impl AzureServer {
         mac.update(to_sign.as_bytes());
         let signature =
             base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        write!(
-            stream,
-            "PUT /{AZURITE_ACCOUNT}/{name}?restype=container HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\
-             x-ms-date: {date}\r\nx-ms-version: {version}\r\n\
-             Authorization: SharedKey {AZURITE_ACCOUNT}:{signature}\r\n\
-             Content-Length: 0\r\nConnection: close\r\n\r\n",
-            self.port
-        )
-        .expect("send");
-        let mut reply = String::new();
-        stream.read_to_string(&mut reply).expect("read");
+        let headers = format!(
+            "x-ms-date: {date}\r\nx-ms-version: {version}\r\n\
+             Authorization: SharedKey {AZURITE_ACCOUNT}:{signature}\r\n"
+        );
+        let reply =
+            put(self.port, &format!("/{AZURITE_ACCOUNT}/{name}?restype=container"), &headers);
         assert!(reply.starts_with("HTTP/1.1 201"), "{reply}");
     }
 

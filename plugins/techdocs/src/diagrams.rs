@@ -82,10 +82,6 @@ mod browser {
                 Ok(svg) => show(&document, &block, &svg.as_string().unwrap_or_default()),
                 Err(e) => explain(&document, &block, &message(&e)),
             }
-            // Mermaid leaves a scratch element behind when a diagram fails.
-            if let Some(scratch) = document.get_element_by_id(&format!("dpt-mermaid-{i}")) {
-                scratch.remove();
-            }
         }
     }
 
@@ -115,6 +111,9 @@ mod browser {
         };
         set("startOnLoad", false.into());
         set("securityLevel", "strict".into());
+        // A block that fails throws, without an error drawing of its own (or
+        // the scratch element it would leave); `explain` says why instead.
+        set("suppressErrorRendering", true.into());
         set("theme", if dark { "dark" } else { "default" }.into());
         set("fontFamily", font.into());
         config.into()

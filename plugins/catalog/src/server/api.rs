@@ -144,13 +144,15 @@ async fn entities(State(engine): State<Engine>, RawQuery(raw): RawQuery) -> ApiR
     Ok(response)
 }
 
+/// A cursor: JSON in standard base64, as Backstage's (its client looks
+/// inside a by-query cursor for `query` to choose GET or POST).
 fn encode_cursor(value: &Value) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value.to_string())
+    base64::engine::general_purpose::STANDARD.encode(value.to_string())
 }
 
-/// Reads a cursor in either alphabet: `after` cursors are URL-safe, by-query
-/// cursors standard base64 as Backstage's (a `+` sent unencoded in a query
-/// string arrives as a space, and is taken back).
+/// Reads a cursor. URL-safe base64 is still read (earlier versions wrote
+/// `after` cursors so), and a `+` sent unencoded in a query string, which
+/// arrives as a space, is taken back.
 fn decode_cursor(text: &str) -> Result<Value, ServerError> {
     let text = text.trim().replace(' ', "+");
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -357,10 +359,7 @@ async fn query_locations(State(engine): State<Engine>, body: Bytes) -> ApiResult
     let mut page_info = serde_json::Map::new();
     if offset + limit < total {
         let next = json!({ "query": predicate, "offset": offset + limit, "limit": limit });
-        page_info.insert(
-            "nextCursor".into(),
-            json!(base64::engine::general_purpose::STANDARD.encode(next.to_string())),
-        );
+        page_info.insert("nextCursor".into(), json!(encode_cursor(&next)));
     }
     Ok(Json(json!({ "items": items, "totalItems": total, "pageInfo": page_info })).into_response())
 }

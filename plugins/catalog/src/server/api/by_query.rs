@@ -4,7 +4,7 @@
 //! `@backstage/catalog-client` uses when given a `query`). A cursor carries
 //! the whole query, in the form it came in, so later pages need only it.
 
-use super::{ApiResult, Params, bad, decode_cursor, json_body};
+use super::{ApiResult, Params, bad, decode_cursor, encode_cursor, json_body};
 use crate::server::engine::Engine;
 use crate::server::predicate;
 use crate::server::query::{self, Filter, FullText, Listing, Order};
@@ -12,7 +12,6 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::response::IntoResponse;
-use base64::Engine as _;
 use portico_plugin_api::server::ServerError;
 use serde_json::{Value, json};
 
@@ -69,8 +68,7 @@ impl PageQuery {
         })
     }
 
-    /// The cursor to this query at `offset`. Standard base64, as Backstage's:
-    /// the client looks inside a cursor for `query` to choose GET or POST.
+    /// The cursor to this query at `offset`, in the form the query came in.
     fn cursor(&self, offset: u64, total: i64) -> String {
         let mut c = json!({
             "orderField": self.order, "fullTextFilterTerm": self.term,
@@ -81,7 +79,7 @@ impl PageQuery {
             Source::Filters(filters) => c["filter"] = json!(filters),
             Source::Predicate(predicate) => c["query"] = predicate.clone(),
         }
-        base64::engine::general_purpose::STANDARD.encode(c.to_string())
+        encode_cursor(&c)
     }
 
     fn listing(&self) -> Result<Listing, ServerError> {
@@ -204,16 +202,13 @@ pub(super) async fn post(State(engine): State<Engine>, body: Bytes) -> ApiResult
                 }
                 Some(_) => return Err(bad("orderBy must be a list of {field, order}")),
             }
-            let full_text = body.get("fullTextFilter").filter(|v| !v.is_null());
-            let term = match full_text.map(|f| f.get("term")) {
-                None | Some(None | Some(Value::Null)) => None,
-                Some(Some(Value::String(t))) => Some(t.trim().to_owned()).filter(|t| !t.is_empty()),
-                Some(Some(_)) => return Err(bad("fullTextFilter.term must be a string")),
+            let full_text = body.get("fullTextFilter").unwrap_or(&Value::Null);
+            let term = match full_text.get("term").unwrap_or(&Value::Null) {
+                Value::Null => None,
+                Value::String(t) => Some(t.trim().to_owned()).filter(|t| !t.is_empty()),
+                _ => return Err(bad("fullTextFilter.term must be a string")),
             };
-            let term_fields = match full_text {
-                Some(f) => strings(f, "fields")?,
-                None => Vec::new(),
-            };
+            let term_fields = strings(full_text, "fields")?;
             PageQuery {
                 source: Source::Predicate(query),
                 order,
