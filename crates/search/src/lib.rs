@@ -36,10 +36,15 @@ use writer::{Op, Writer};
 /// Matches are counted up to this many; beyond, the total is "at least".
 pub const TOTAL_CAP: usize = 10_000;
 
-/// Documents per queued change during a rebuild.
+/// Documents per queued change.
 const BATCH: usize = 256;
-/// The writer's memory budget: enough for two indexing threads.
-const WRITER_MEMORY: usize = 96 * 1024 * 1024;
+/// Changes queued for the writer at most (so at most `QUEUE * BATCH`
+/// documents wait in memory).
+const QUEUE: usize = 64;
+/// The writer's memory budget, shared by its indexing threads (two on two
+/// cores; tantivy needs at least 15 MB each). More makes bulk indexing
+/// flush fewer, larger segments, at the cost of the server's peak memory.
+const WRITER_MEMORY: usize = 48 * 1024 * 1024;
 
 /// Why the index could not be opened at all (a damaged index is not one of
 /// these: it is set aside and rebuilt).
@@ -121,7 +126,7 @@ impl Engine {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(engine_err)?;
-        let (ops, rx) = std::sync::mpsc::sync_channel(64);
+        let (ops, rx) = std::sync::mpsc::sync_channel(QUEUE);
         let state = Writer::new(writer, reader.clone(), fields);
         let writer = std::thread::Builder::new()
             .name("search-writer".into())
@@ -428,9 +433,14 @@ impl SearchService for WeakEngine {
 }
 
 impl SearchService for Engine {
-    fn upsert(&self, doc_type: &str, docs: Vec<SearchDocument>) {
-        if !docs.is_empty() {
+    /// Queued [`BATCH`] documents at a time: the queue holds at most
+    /// [`QUEUE`] changes, so a plugin that hands over 100,000 documents at
+    /// once waits for the writer instead of holding them all in memory.
+    fn upsert(&self, doc_type: &str, mut docs: Vec<SearchDocument>) {
+        while !docs.is_empty() {
+            let rest = docs.split_off(docs.len().min(BATCH));
             self.send(Op::Upsert { doc_type: doc_type.to_owned(), docs });
+            docs = rest;
         }
     }
 

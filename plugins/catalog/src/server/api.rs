@@ -458,7 +458,7 @@ async fn add_location(
         let outcome = engine.dry_run(&target).await;
         let errors: Vec<Value> =
             outcome.emitted.iter().flat_map(|e| e.errors.iter().cloned()).collect();
-        let entities: Vec<Value> = outcome.emitted.into_iter().map(|e| e.entity).collect();
+        let entities: Vec<Value> = outcome.emitted.iter().map(|e| e.entity.value()).collect();
         return Ok((StatusCode::CREATED, Json(json!({
             "location": { "id": exists.as_ref().map_or("", |l| l.id.as_str()), "type": target.kind, "target": target.target },
             "entities": entities,
@@ -571,9 +571,10 @@ async fn analyze(State(engine): State<Engine>, body: Bytes) -> ApiResult {
         .zip(stored)
         .filter(|(e, _)| e.entity_ref != root_ref)
         .map(|(e, stored)| {
-            let from = ingest::annotation(&e.entity, ingest::MANAGED_BY).unwrap_or_default();
+            let entity = e.entity.value();
+            let from = ingest::annotation(&entity, ingest::MANAGED_BY).unwrap_or_default();
             let (t, tg) = from.split_once(':').map(|(a, b)| (a.to_owned(), b.to_owned())).unwrap_or_default();
-            json!({ "entity": e.entity, "isRegistered": stored.is_some(), "location": { "type": t, "target": tg } })
+            json!({ "entity": entity, "isRegistered": stored.is_some(), "location": { "type": t, "target": tg } })
         })
         .collect();
     Ok(Json(json!({ "existingEntityFiles": files, "generateEntities": [] })).into_response())

@@ -22,13 +22,35 @@ pub(crate) const PROCESSING_ERROR: &str = "backstage.io/catalog-processing";
 /// A location tree deeper than this is refused (a cycle that escapes detection, or a mistake).
 const MAX_LOCATION_DEPTH: usize = 32;
 
+/// An entity as processed (placeholders resolved, catalog annotations
+/// added), kept as compact JSON text: a root of 100,000 entities is held
+/// whole until it is stored, and text takes a fraction of the memory of
+/// parsed values. It is parsed again only where its fields are needed.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Processed(Box<str>);
+
+impl Processed {
+    pub(crate) fn new(entity: &Value) -> Self {
+        Self(entity.to_string().into_boxed_str())
+    }
+
+    /// The JSON text, as stored in `catalog_entities.processed`.
+    pub(crate) fn json(&self) -> &str {
+        &self.0
+    }
+
+    /// The entity, parsed from text that was serialised from a value.
+    pub(crate) fn value(&self) -> Value {
+        serde_json::from_str(&self.0).unwrap_or(Value::Null)
+    }
+}
+
 /// One entity read from a location, ready to store.
 #[derive(Debug, Clone)]
 pub(crate) struct Emitted {
     /// Canonical ref.
     pub(crate) entity_ref: String,
-    /// The entity as processed: placeholders resolved, catalog annotations added.
-    pub(crate) entity: Value,
+    pub(crate) entity: Processed,
     /// The `Location` entity that emitted it (`None` for the root).
     pub(crate) parent_ref: Option<String>,
     /// Errors and warnings that belong to this entity (`status.items`).
@@ -86,14 +108,14 @@ pub(crate) async fn read_tree(root: Value, rules: &Rules, reader: &Reader) -> Ou
     index.insert(root_ref.clone(), 0);
     out.emitted.push(Emitted {
         entity_ref: root_ref,
-        entity: root,
+        entity: Processed::new(&root),
         parent_ref: None,
         errors: vec![],
     });
     // Breadth-first over Location entities: (index in `emitted`, depth).
     let mut queue = std::collections::VecDeque::from([(0usize, 0usize)]);
     while let Some((at, depth)) = queue.pop_front() {
-        let location = out.emitted[at].entity.clone();
+        let location = out.emitted[at].entity.value();
         let location_ref = out.emitted[at].entity_ref.clone();
         let (targets, problems) = location_targets(&location, at == 0);
         for p in problems {
@@ -159,8 +181,8 @@ pub(crate) async fn read_tree(root: Value, rules: &Rules, reader: &Reader) -> Ou
                         continue;
                     }
                     if let Some(&first) = index.get(&r) {
-                        let other =
-                            annotation(&out.emitted[first].entity, MANAGED_BY).unwrap_or_default();
+                        let other = annotation(&out.emitted[first].entity.value(), MANAGED_BY)
+                            .unwrap_or_default();
                         out.emitted[at].errors.push(error_item(&format!(
                             "{file_key}: {r} is already defined by {other}; this copy is ignored"
                         )));
@@ -170,7 +192,7 @@ pub(crate) async fn read_tree(root: Value, rules: &Rules, reader: &Reader) -> Ou
                     index.insert(r.clone(), out.emitted.len());
                     out.emitted.push(Emitted {
                         entity_ref: r,
-                        entity: value,
+                        entity: Processed::new(&value),
                         parent_ref: Some(location_ref.clone()),
                         errors: vec![],
                     });

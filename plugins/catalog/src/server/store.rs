@@ -342,12 +342,12 @@ pub(crate) async fn apply(
         }
         let mut rows: Vec<Vec<Option<String>>> = Vec::new();
         for e in chunk {
-            let processed = serde_json::to_string(&e.entity).unwrap_or_default();
+            let processed = e.entity.json();
             let errors = serde_json::to_string(&e.errors).unwrap_or_default();
             let unchanged = existing.get(&e.entity_ref).is_some_and(|(er, parent)| {
                 *er == errors
                     && *parent == e.parent_ref
-                    && stored.get(&e.entity_ref) == Some(&processed)
+                    && stored.get(&e.entity_ref).is_some_and(|s| s == processed)
             });
             if unchanged {
                 continue;
@@ -362,7 +362,7 @@ pub(crate) async fn apply(
                 Some(name),
                 Some(root_id.to_owned()),
                 e.parent_ref.clone(),
-                Some(processed),
+                Some(processed.to_owned()),
                 Some(errors),
                 Some(stamp.clone()),
                 Some(String::new()),
@@ -421,7 +421,7 @@ pub(crate) async fn apply(
     // Relations of the changed entities: replace their edges.
     let changed_refs: Vec<String> = changed.iter().map(|e| e.entity_ref.clone()).collect();
     affected.extend(
-        replace_relations(&mut tx, &changed_refs, changed.iter().map(|e| &e.entity)).await?,
+        replace_relations(&mut tx, &changed_refs, changed.iter().map(|e| e.entity.value())).await?,
     );
 
     // Sorted, so index pages are written in order rather than at random.
@@ -441,10 +441,10 @@ fn split_ref(r: &str) -> (String, String, String) {
 
 /// Replaces the edges the given entities emit; returns every entity whose
 /// stitched relations may have changed (both ends of old and new edges).
-async fn replace_relations<'a>(
+async fn replace_relations(
     tx: &mut Tx,
     refs: &[String],
-    entities: impl Iterator<Item = &'a Value>,
+    entities: impl Iterator<Item = Value>,
 ) -> Result<HashSet<String>> {
     let mut affected = HashSet::new();
     for chunk in refs.chunks(JSON_CHUNK) {
@@ -462,8 +462,8 @@ async fn replace_relations<'a>(
     // Written a chunk at a time, so the edges of a whole root are never all in memory.
     let mut rows: Vec<Vec<Option<String>>> = Vec::new();
     for entity in entities {
-        let Some(origin) = portico_catalog_model::ref_of(entity) else { continue };
-        for edge in relations::emitted(entity) {
+        let Some(origin) = portico_catalog_model::ref_of(&entity) else { continue };
+        for edge in relations::emitted(&entity) {
             affected.insert(edge.source.clone());
             rows.push(vec![
                 Some(origin.clone()),

@@ -463,7 +463,7 @@ pub(crate) async fn preview_import(raw: &str) -> Result<ImportPreview, ServerErr
         .emitted
         .iter()
         .filter(|e| e.entity_ref != root_ref)
-        .map(|e| row(&e.entity))
+        .map(|e| row(&e.entity.value()))
         .collect();
     let exists = engine.registered(&target).await?.is_some();
     Ok(ImportPreview { kind: target.kind, target: target.target, entities, errors, exists })
