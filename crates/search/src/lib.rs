@@ -436,11 +436,11 @@ impl SearchService for Engine {
     /// Queued [`BATCH`] documents at a time: the queue holds at most
     /// [`QUEUE`] changes, so a plugin that hands over 100,000 documents at
     /// once waits for the writer instead of holding them all in memory.
-    fn upsert(&self, doc_type: &str, mut docs: Vec<SearchDocument>) {
-        while !docs.is_empty() {
-            let rest = docs.split_off(docs.len().min(BATCH));
-            self.send(Op::Upsert { doc_type: doc_type.to_owned(), docs });
-            docs = rest;
+    fn upsert(&self, doc_type: &str, docs: Vec<SearchDocument>) {
+        let mut docs = docs.into_iter().peekable();
+        while docs.peek().is_some() {
+            let batch = docs.by_ref().take(BATCH).collect();
+            self.send(Op::Upsert { doc_type: doc_type.to_owned(), docs: batch });
         }
     }
 

@@ -26,7 +26,7 @@ const MAX_LOCATION_DEPTH: usize = 32;
 /// added), kept as compact JSON text: a root of 100,000 entities is held
 /// whole until it is stored, and text takes a fraction of the memory of
 /// parsed values. It is parsed again only where its fields are needed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub(crate) struct Processed(Box<str>);
 
 impl Processed {
@@ -50,6 +50,7 @@ impl Processed {
 pub(crate) struct Emitted {
     /// Canonical ref.
     pub(crate) entity_ref: String,
+    /// The entity, placeholders resolved and catalog annotations added.
     pub(crate) entity: Processed,
     /// The `Location` entity that emitted it (`None` for the root).
     pub(crate) parent_ref: Option<String>,
