@@ -54,8 +54,18 @@ after(async () => {
 describe('docs built by the portal', () => {
   test('the first visit shows the build and opens the page once it is published', async () => {
     const page = await browser.newPage();
-    const response = await page.goto(`${server.url}/docs/default/component/handbook/`);
-    assert.match(await response.text(), /The documentation is being built/);
+    const url = `${server.url}/docs/default/component/handbook/`;
+    // The first response's body is read on its way to the page: the page may
+    // reload itself (the build finished) before the test could read it from
+    // the browser, which then no longer has it.
+    let first;
+    await page.route(url, async (route) => {
+      const response = await route.fetch();
+      first ??= await response.text();
+      await route.fulfill({ response });
+    });
+    await page.goto(url);
+    assert.match(first, /The documentation is being built/);
     // No reload by the test: the page follows the build and reloads itself.
     await page.locator('.pt-docs__content').getByText('Welcome to the handbook.').waitFor({ timeout: 30_000 });
     assert.equal(await page.getByRole('link', { name: 'Part 7' }).count(), 1, 'the site nav is there');
