@@ -88,6 +88,7 @@ pub fn validate_entity(value: &Value) -> Vec<Problem> {
             "default".to_owned()
         }
     };
+    nul_characters(value, "", &mut out);
     if root.contains_key("relations") {
         out.push(Problem::new("relations", "\"relations\" are computed by the catalog from spec fields and cannot be written in a descriptor"));
     }
@@ -105,6 +106,34 @@ pub fn validate_entity(value: &Value) -> Vec<Problem> {
         }
     }
     out
+}
+
+/// A NUL character anywhere (in a key or a string): PostgreSQL's text cannot
+/// hold one, so the entity could be stored on one database and not the other.
+fn nul_characters(value: &Value, path: &str, out: &mut Vec<Problem>) {
+    let message = |path: &str| {
+        format!(
+            "\"{path}\" contains a NUL character (\\0), which the catalog cannot store; remove it"
+        )
+    };
+    match value {
+        Value::String(s) if s.contains('\0') => out.push(Problem::new(path, message(path))),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                nul_characters(item, &format!("{path}[{i}]"), out);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                let child = join(path, key);
+                if key.contains('\0') {
+                    out.push(Problem::at_key(child.clone(), message(&child.replace('\0', "\\0"))));
+                }
+                nul_characters(item, &child, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn required_str<'a>(

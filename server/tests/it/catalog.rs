@@ -544,6 +544,52 @@ async fn hostile_files_are_reported_not_fatal(backend: Backend) {
 }
 catalog_test!(hostile_files_are_reported_not_fatal);
 
+/// Tabs, newlines, backslashes and NUL characters in descriptors: stored and
+/// served unchanged (PostgreSQL takes bulk rows through `COPY`, whose text
+/// format gives these characters meanings), filterable, and a NUL, which
+/// PostgreSQL text cannot hold, fails only its own entity.
+async fn control_characters_round_trip(backend: Backend) {
+    let dir = tempfile::tempdir().expect("dir");
+    write(
+        dir.path(),
+        "a.yaml",
+        concat!(
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\n",
+            "metadata: {name: c, description: \"tab\\there, back\\\\slash \\\\N, cr\\r\\nline\", ",
+            "annotations: {x/y: \"a\\\\b\\tc\"}}\n",
+            "spec: {type: service, lifecycle: production, owner: team}\n",
+            "---\napiVersion: backstage.io/v1alpha1\nkind: Component\n",
+            "metadata: {name: nul, description: \"before\\0after\"}\n",
+            "spec: {type: service, lifecycle: production, owner: team}\n",
+            "---\napiVersion: backstage.io/v1alpha1\nkind: Component\n",
+            "metadata: {name: plain}\nspec: {type: service, lifecycle: production, owner: team}\n",
+        ),
+    );
+    let yaml = one_file_location(&dir.path().join("a.yaml"), None);
+    let Some(app) = app(backend, &yaml).await else { return };
+    // The generated root, c and plain: the NUL's entity is refused.
+    let all = ingested(&app, 3).await;
+    let c = json_of(&app.get("/api/catalog/entities/by-name/component/default/c").await);
+    assert_eq!(c["metadata"]["description"], "tab\there, back\\slash \\N, cr\r\nline");
+    assert_eq!(c["metadata"]["annotations"]["x/y"], "a\\b\tc");
+    let found = json_of(
+        &app.get(
+            "/api/catalog/entities?filter=metadata.annotations.x/y=a%5Cb%09c&fields=metadata.name",
+        )
+        .await,
+    );
+    assert_eq!(found, json!([{ "metadata": { "name": "c" } }]));
+    let nul = app.get("/api/catalog/entities/by-name/component/default/nul").await;
+    assert_eq!(nul.status, StatusCode::NOT_FOUND);
+    let root = all
+        .as_array()
+        .and_then(|a| a.iter().find(|e| e["kind"] == "Location"))
+        .expect("the root location");
+    let status = root["status"].to_string();
+    assert!(status.contains("\\\"metadata.description\\\" contains a NUL character"), "{status}");
+}
+catalog_test!(control_characters_round_trip);
+
 async fn registering_locations_through_the_api(backend: Backend) {
     let (dir, _) = fixtures("");
     let yaml = "catalog:\n  processingInterval: false\n  registrableLocationTypes: [url, file]\n  rules:\n    - allow: [Component, API, Resource, System, Group, User, Location]\n";

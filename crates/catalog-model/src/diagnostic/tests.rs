@@ -18,7 +18,8 @@ fn check(yaml: &str, expect: Expect) {
         report.valid.len(),
         report.errors()
     ));
-    expect.assert_eq(&out);
+    // Shown escaped: a raw NUL would make this file binary.
+    expect.assert_eq(&out.replace('\0', "\\0"));
 }
 
 #[test]
@@ -249,4 +250,38 @@ fn json_descriptors() {
     let report = check_text("{nope", true);
     assert_eq!(report.errors(), 1);
     assert_eq!(report.diagnostics[0].pos.line, 1);
+}
+
+#[test]
+fn nul_characters_are_refused_where_they_are() {
+    check(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: a\n  description: \"x\\0y\"\n  annotations: {\"k\\0\": v}\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n  dependsOn: [\"resource:db\", \"\\0\"]\n",
+        expect![[r#"
+            error: "metadata.description" contains a NUL character (\0), which the catalog cannot store; remove it
+              --> catalog-info.yaml:5:16
+              |
+            5 |   description: "x\0y"
+              |                ^
+            error: "metadata.annotations.k\0" contains a NUL character (\0), which the catalog cannot store; remove it
+              --> catalog-info.yaml:6:17
+              |
+            6 |   annotations: {"k\0": v}
+              |                 ^
+            error: "metadata.annotations.k\0" is not valid; expected a valid prefix and/or suffix, e.g. backstage.io/kind or kind but found "k\0". To learn more about catalog file format, visit: https://github.com/backstage/backstage/blob/master/docs/architecture-decisions/adr002-default-catalog-file-format.md
+              --> catalog-info.yaml:6:24
+              |
+            6 |   annotations: {"k\0": v}
+              |                        ^
+            error: "spec.dependsOn[1]" contains a NUL character (\0), which the catalog cannot store; remove it
+              --> catalog-info.yaml:11:30
+               |
+            11 |   dependsOn: ["resource:db", "\0"]
+               |                              ^
+            error: "spec.dependsOn[1]": entity reference "\0" had missing or empty kind (e.g. did not start with "component:" or similar) (this field has no default kind: write it, as in resource:my-db)
+              --> catalog-info.yaml:11:30
+               |
+            11 |   dependsOn: ["resource:db", "\0"]
+               |                              ^
+            1 document(s), 0 valid, 5 error(s)"#]],
+    );
 }

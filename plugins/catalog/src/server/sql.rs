@@ -212,14 +212,18 @@ impl Tx {
     /// Inserts many rows through one JSON parameter (`INSERT … SELECT … FROM
     /// json_each`): binding thousands of separate parameters costs far more in
     /// sqlx than SQLite or PostgreSQL spend unpacking one JSON array. `suffix`
-    /// follows the SELECT (an `ON CONFLICT` clause, for example).
-    pub(crate) async fn insert_json(
+    /// follows the SELECT (an `ON CONFLICT` clause, for example); without one,
+    /// PostgreSQL takes the rows through `COPY` instead.
+    pub(crate) async fn insert_rows(
         &mut self,
         table: &str,
         columns: &[&str],
         rows: &[Vec<Option<String>>],
         suffix: &str,
     ) -> Result<(), sqlx::Error> {
+        if let (Tx::Postgres(tx), "") = (&mut *self, suffix) {
+            return copy_in(tx, table, columns, rows).await;
+        }
         for chunk in rows.chunks(JSON_CHUNK) {
             let json = serde_json::to_string(chunk).unwrap_or_default();
             let sql = format!(
@@ -257,6 +261,63 @@ impl Tx {
             Tx::Postgres(_) => format!("SELECT json_array_elements_text(${p}::json)"),
         }
     }
+}
+
+/// PostgreSQL's fastest way in: `COPY … FROM STDIN` in its text format. At
+/// 100k entities the 2.3 million filter-index rows took 15.6 s as JSON-unpacking
+/// `INSERT`s.
+async fn copy_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    table: &str,
+    columns: &[&str],
+    rows: &[Vec<Option<String>>],
+) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let statement = format!("COPY {table} ({}) FROM STDIN", columns.join(", "));
+    let mut copy = tx.copy_in_raw(&statement).await?;
+    let mut buffer = String::with_capacity(COPY_BUFFER + 4096);
+    for row in rows {
+        copy_line(&mut buffer, row);
+        if buffer.len() >= COPY_BUFFER {
+            copy.send(buffer.as_bytes()).await?;
+            buffer.clear();
+        }
+    }
+    if !buffer.is_empty() {
+        copy.send(buffer.as_bytes()).await?;
+    }
+    copy.finish().await?;
+    Ok(())
+}
+
+/// Bytes handed to the server per `COPY` message.
+const COPY_BUFFER: usize = 1 << 20;
+
+/// One row in `COPY`'s text format: tab-separated, `\N` for NULL, and the
+/// format's own characters escaped.
+fn copy_line(out: &mut String, row: &[Option<String>]) {
+    for (i, cell) in row.iter().enumerate() {
+        if i > 0 {
+            out.push('\t');
+        }
+        match cell {
+            None => out.push_str("\\N"),
+            Some(text) => {
+                for c in text.chars() {
+                    match c {
+                        '\\' => out.push_str("\\\\"),
+                        '\n' => out.push_str("\\n"),
+                        '\r' => out.push_str("\\r"),
+                        '\t' => out.push_str("\\t"),
+                        c => out.push(c),
+                    }
+                }
+            }
+        }
+    }
+    out.push('\n');
 }
 
 /// [`Tx::json_list`] outside a transaction.

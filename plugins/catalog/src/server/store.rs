@@ -20,7 +20,16 @@ use std::collections::{HashMap, HashSet};
 pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration::new(1, "catalog tables", SCHEMA, SCHEMA),
     Migration::new(2, "starred entities", STARS, STARS),
+    Migration::new(3, "facets read from the index alone", COVERING, COVERING),
 ];
+
+/// The filter index also carries each value's original case, so a facet's
+/// counts and display values come from the index alone: at 100k entities,
+/// fetching every row to read `original` took a facet from 10 ms to 160 ms.
+const COVERING: &str = "
+DROP INDEX catalog_search_key_value;
+CREATE INDEX catalog_search_key_value ON catalog_search (key, value, entity_ref, original);
+";
 
 /// Which user starred which entity (refs in canonical lower case).
 const STARS: &str = "
@@ -254,26 +263,36 @@ pub(crate) async fn apply(
         .collect();
 
     // Entities another root already provides: a conflict, reported and skipped.
-    let emitted_refs: Vec<String> = outcome
+    // Orphans (no root) are taken over; what is stored nowhere is new.
+    let mut fresh: HashSet<String> = outcome
         .emitted
         .iter()
         .map(|e| e.entity_ref.clone())
         .filter(|r| !existing.contains_key(r))
         .collect();
     let mut owned_elsewhere: HashMap<String, String> = HashMap::new();
-    for chunk in emitted_refs.chunks(JSON_CHUNK) {
+    let candidates: Vec<&String> = fresh.iter().collect();
+    let mut stored_elsewhere: Vec<String> = Vec::new();
+    for chunk in candidates.chunks(JSON_CHUNK) {
         let sql = format!(
-            "SELECT entity_ref, processed FROM catalog_entities WHERE root_id IS NOT NULL AND entity_ref IN ({})",
+            "SELECT entity_ref, CASE WHEN root_id IS NULL THEN NULL ELSE processed END \
+             FROM catalog_entities WHERE entity_ref IN ({})",
             tx.json_list(1)
         );
         let args = [json_arg(chunk)];
         for row in tx.rows(&sql, &args).await? {
-            let processed: Value =
-                serde_json::from_str(&row.text(1).unwrap_or_default()).unwrap_or(Value::Null);
-            let from = ingest::annotation(&processed, ingest::MANAGED_BY)
-                .unwrap_or_else(|| "another location".into());
-            owned_elsewhere.insert(row.text(0).unwrap_or_default(), from);
+            let entity_ref = row.text(0).unwrap_or_default();
+            if let Some(processed) = row.text(1) {
+                let processed: Value = serde_json::from_str(&processed).unwrap_or(Value::Null);
+                let from = ingest::annotation(&processed, ingest::MANAGED_BY)
+                    .unwrap_or_else(|| "another location".into());
+                owned_elsewhere.insert(entity_ref.clone(), from);
+            }
+            stored_elsewhere.push(entity_ref);
         }
+    }
+    for r in &stored_elsewhere {
+        fresh.remove(r);
     }
     if !owned_elsewhere.is_empty() {
         let mut conflicts: Vec<(Option<String>, String)> = Vec::new();
@@ -340,7 +359,9 @@ pub(crate) async fn apply(
                 stored.insert(row.text(0).unwrap_or_default(), row.text(1).unwrap_or_default());
             }
         }
+        // New entities go in with a plain insert (PostgreSQL copies them in).
         let mut rows: Vec<Vec<Option<String>>> = Vec::new();
+        let mut new_rows: Vec<Vec<Option<String>>> = Vec::new();
         for e in chunk {
             let processed = e.entity.json();
             let errors = serde_json::to_string(&e.errors).unwrap_or_default();
@@ -354,7 +375,8 @@ pub(crate) async fn apply(
             }
             changed.push(e);
             let (kind, namespace, name) = split_ref(&e.entity_ref);
-            rows.push(vec![
+            let into = if fresh.contains(&e.entity_ref) { &mut new_rows } else { &mut rows };
+            into.push(vec![
                 Some(e.entity_ref.clone()),
                 Some(uuid::Uuid::new_v4().to_string()),
                 Some(kind),
@@ -369,9 +391,24 @@ pub(crate) async fn apply(
                 Some(String::new()),
             ]);
         }
-        tx.insert_json(
+        let columns = [
+            "entity_ref",
+            "uid",
+            "kind",
+            "namespace",
+            "name",
+            "root_id",
+            "parent_ref",
+            "processed",
+            "errors",
+            "updated_at",
+            "final",
+            "etag",
+        ];
+        tx.insert_rows("catalog_entities", &columns, &new_rows, "").await?;
+        tx.insert_rows(
             "catalog_entities",
-            &["entity_ref", "uid", "kind", "namespace", "name", "root_id", "parent_ref", "processed", "errors", "updated_at", "final", "etag"],
+            &columns,
             &rows,
             "ON CONFLICT (entity_ref) DO UPDATE SET root_id = excluded.root_id, parent_ref = excluded.parent_ref, \
              processed = excluded.processed, errors = excluded.errors, updated_at = excluded.updated_at",
@@ -482,7 +519,7 @@ async fn replace_relations(
 
 async fn insert_relations(tx: &mut Tx, rows: &[Vec<Option<String>>]) -> Result<()> {
     let columns = ["originating_ref", "source_ref", "type", "target_ref"];
-    tx.insert_json("catalog_relations", &columns, rows, "").await
+    tx.insert_rows("catalog_relations", &columns, rows, "").await
 }
 
 /// Deletes entities (`DELETE /entities/by-uid`); returns the other entities to restitch.
@@ -522,11 +559,13 @@ pub(crate) async fn stitch(tx: &mut Tx, refs: &[String]) -> Result<usize> {
             continue;
         }
         let mut edges: HashMap<String, Vec<(String, String)>> = HashMap::new();
-        for row in tx.rows(&format!("SELECT DISTINCT source_ref, type, target_ref FROM catalog_relations WHERE source_ref IN ({list})"), &args).await? {
+        for row in tx.rows(&format!("SELECT source_ref, type, target_ref FROM catalog_relations WHERE source_ref IN ({list})"), &args).await? {
             edges.entry(row.text(0).unwrap_or_default()).or_default().push((row.text(1).unwrap_or_default(), row.text(2).unwrap_or_default()));
         }
         let mut updates: Vec<Vec<Option<String>>> = Vec::new();
         let mut search: Vec<Vec<Option<String>>> = Vec::new();
+        // Entities stitched before (they have an etag) have index rows to replace.
+        let mut indexed: Vec<String> = Vec::new();
         for row in rows {
             let entity_ref = row.text(0).unwrap_or_default();
             let uid = row.text(1).unwrap_or_default();
@@ -536,10 +575,16 @@ pub(crate) async fn stitch(tx: &mut Tx, refs: &[String]) -> Result<usize> {
                 serde_json::from_str(&row.text(3).unwrap_or_default()).unwrap_or(json!([]));
             let orphan = row.text(4).is_none();
             let mut rels = edges.remove(&entity_ref).unwrap_or_default();
+            // Two entities may emit the same edge (both ends declare it).
             rels.sort();
+            rels.dedup();
             let (final_entity, etag) = compose(processed, &uid, orphan, &rels, errors);
-            if row.text(5).as_deref() == Some(etag.as_str()) {
+            let stored_etag = row.text(5).unwrap_or_default();
+            if stored_etag == etag {
                 continue;
+            }
+            if !stored_etag.is_empty() {
+                indexed.push(entity_ref.clone());
             }
             for (key, value, original) in search_rows(&final_entity) {
                 search.push(vec![Some(entity_ref.clone()), Some(key), value, original]);
@@ -553,9 +598,11 @@ pub(crate) async fn stitch(tx: &mut Tx, refs: &[String]) -> Result<usize> {
         if updates.is_empty() {
             continue;
         }
-        let changed: Vec<&str> = updates.iter().filter_map(|u| u[0].as_deref()).collect();
-        let sql = format!("DELETE FROM catalog_search WHERE entity_ref IN ({})", tx.json_list(1));
-        tx.execute(&sql, &[json_arg(&changed)]).await?;
+        if !indexed.is_empty() {
+            let sql =
+                format!("DELETE FROM catalog_search WHERE entity_ref IN ({})", tx.json_list(1));
+            tx.execute(&sql, &[json_arg(&indexed)]).await?;
+        }
         // UPDATE … FROM a JSON source: one statement per chunk, on both engines.
         for batch in updates.chunks(JSON_CHUNK) {
             let sql = format!(
@@ -566,7 +613,7 @@ pub(crate) async fn stitch(tx: &mut Tx, refs: &[String]) -> Result<usize> {
             tx.execute(&sql, &[Arg::Text(serde_json::to_string(batch).unwrap_or_default())])
                 .await?;
         }
-        tx.insert_json("catalog_search", &["entity_ref", "key", "value", "original"], &search, "")
+        tx.insert_rows("catalog_search", &["entity_ref", "key", "value", "original"], &search, "")
             .await?;
         written += updates.len();
     }
@@ -673,7 +720,9 @@ pub(crate) fn search_rows(entity: &Value) -> Vec<(String, Option<String>, Option
 
 /// After a large write: fold SQLite's write-ahead log back into the database
 /// (readers otherwise look every page up in a WAL of hundreds of megabytes)
-/// and refresh the planner's statistics.
+/// and refresh the planner's statistics. PostgreSQL also vacuums the filter
+/// index, which marks its pages all-visible: facets then count from the index
+/// alone instead of visiting every row (at 100k entities, 14 ms instead of 118).
 pub(crate) async fn after_bulk_write(db: &Db) -> Result<()> {
     match db {
         Db::Sqlite(pool) => {
@@ -681,9 +730,8 @@ pub(crate) async fn after_bulk_write(db: &Db) -> Result<()> {
             sqlx::query("PRAGMA optimize").execute(pool).await?;
         }
         Db::Postgres(pool) => {
-            sqlx::query("ANALYZE catalog_entities, catalog_search, catalog_relations")
-                .execute(pool)
-                .await?;
+            sqlx::query("VACUUM (ANALYZE) catalog_search").execute(pool).await?;
+            sqlx::query("ANALYZE catalog_entities, catalog_relations").execute(pool).await?;
         }
         _ => {}
     }
