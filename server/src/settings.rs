@@ -90,6 +90,12 @@ impl Settings {
                 ));
                 continue;
             }
+            if key == "integrations" {
+                warnings.push(format!(
+                    "{at}: `integrations`: only the github and gitlab hosts and tokens are used (by the catalog)"
+                ));
+                continue;
+            }
             if BACKSTAGE_KEYS.contains(&key.as_str()) {
                 warnings.push(format!(
                     "{at}: `{key}` is a Backstage section that Portico does not use yet; ignored"

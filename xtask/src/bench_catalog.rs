@@ -223,6 +223,50 @@ fn measure(
     Ok(())
 }
 
+/// Requests answered from nothing cached: each path once, in order (each
+/// must be the first of its kind, such as a facet not asked for before).
+fn first_requests(
+    port: u16,
+    name: &str,
+    paths: &[String],
+    rows: &mut Vec<(String, String)>,
+) -> anyhow::Result<()> {
+    let mut times = Vec::with_capacity(paths.len());
+    for p in paths {
+        let start = Instant::now();
+        let (status, body) = get(port, p)?;
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        if status != 200 {
+            bail!("{p}: HTTP {status}: {}", String::from_utf8_lossy(&body));
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    let slowest = times.last().copied().unwrap_or_default();
+    rows.push((
+        name.to_owned(),
+        format!(
+            "p50 {:.2} ms, slowest {slowest:.2} ms ({} requests)",
+            percentile(&times, 0.5),
+            times.len()
+        ),
+    ));
+    Ok(())
+}
+
+/// Facets a catalog index asks for, each measured uncached (see [`first_requests`]).
+const FACETS: &[&str] = &[
+    "spec.type",
+    "kind",
+    "spec.lifecycle",
+    "metadata.namespace",
+    "metadata.tags",
+    "relations.ownedBy",
+    "spec.owner",
+    "spec.system",
+    "relations.partOf",
+    "apiVersion",
+];
+
 /// Runs the benchmark for `n` entities on SQLite and (with a PostgreSQL from Debian) PostgreSQL.
 pub(crate) fn run(n: usize) -> anyhow::Result<()> {
     crate::build::release()?;
@@ -308,6 +352,16 @@ fn bench_one(
         .map(|_| format!("/api/catalog/entities/by-query?filter=kind=component,relations.ownedBy=group:default/team-{}&limit=20", rng.next(shape.groups)))
         .collect();
     measure(port, &format!("{label}: GET by-query kind+owner, limit 20"), &queries, rows)?;
+    // Uncached first: every facet once, then every facet once among components.
+    let uncached: Vec<String> =
+        FACETS.iter().map(|f| format!("/api/catalog/entity-facets?facet={f}")).collect();
+    first_requests(port, &format!("{label}: GET entity-facets, uncached"), &uncached, rows)?;
+    let uncached: Vec<String> = FACETS
+        .iter()
+        .map(|f| format!("/api/catalog/entity-facets?facet={f}&filter=kind=component"))
+        .collect();
+    let name = format!("{label}: GET entity-facets with filter kind=component, uncached");
+    first_requests(port, &name, &uncached, rows)?;
     let facets: Vec<String> = vec!["/api/catalog/entity-facets?facet=spec.type".to_owned(); 60];
     measure(port, &format!("{label}: GET entity-facets spec.type"), &facets, rows)?;
     let pages: Vec<String> = (0..40)

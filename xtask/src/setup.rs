@@ -11,10 +11,12 @@ const TRUNK_VERSION: &str = "0.21.14";
 /// Debian packages the tests need: a browser for end-to-end tests and a PostgreSQL server.
 /// Debian packages and a file each installs. git serves the git-discovery
 /// tests (`git daemon`, `git http-backend`); Portico itself never runs git.
+/// openssl makes the certificates of the https git server in those tests.
 const APT_PACKAGES: &[(&str, &str)] = &[
     ("chromium", "/usr/bin/chromium"),
     ("postgresql", "/usr/lib/postgresql"),
     ("git", "/usr/lib/git-core/git-http-backend"),
+    ("openssl", "/usr/bin/openssl"),
 ];
 
 /// moto's S3-compatible server, for the S3 publisher's tests.

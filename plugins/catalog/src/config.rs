@@ -138,8 +138,13 @@ pub struct HumanDuration {
 impl HumanDuration {
     /// As a standard duration.
     pub fn to_duration(self) -> std::time::Duration {
+        // Saturating: a config's huge number means "practically never", not a panic.
+        let minutes = self.minutes.saturating_add(self.hours.saturating_mul(60));
+        let seconds = self.seconds.saturating_add(minutes.saturating_mul(60));
+        // Capped at a year, so `Instant::now() + d` (a sleep's deadline) cannot overflow.
+        const YEAR_MS: u64 = 365 * 24 * 3600 * 1000;
         std::time::Duration::from_millis(
-            self.milliseconds + 1000 * (self.seconds + 60 * (self.minutes + 60 * self.hours)),
+            self.milliseconds.saturating_add(seconds.saturating_mul(1000)).min(YEAR_MS),
         )
     }
 }
@@ -167,6 +172,23 @@ pub struct GitDiscovery {
     /// Which files to register.
     #[serde(default = "default_catalog_glob")]
     pub glob: String,
+    /// How often the remote is fetched (Backstage's provider `schedule`);
+    /// without one, on every processing round. The exported files are read
+    /// every round either way, and `POST /refresh` fetches at once.
+    #[serde(default)]
+    pub schedule: Option<GitSchedule>,
+    /// A PEM file of certificate authorities to trust for this remote, on top
+    /// of the system's (an internal server with its own CA).
+    #[serde(default)]
+    pub ca_file: Option<std::path::PathBuf>,
+}
+
+/// When a git remote is fetched (`gitDiscovery[].schedule`).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GitSchedule {
+    /// The time between two fetches.
+    pub frequency: HumanDuration,
 }
 
 fn default_branch() -> String {
@@ -198,5 +220,41 @@ impl Config {
                 rules.iter().flat_map(|r| r.allow.iter().map(|k| k.to_lowercase())).collect()
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_add_up_and_huge_ones_are_capped_not_a_panic() {
+        let d = |hours, minutes, seconds, milliseconds| {
+            HumanDuration { hours, minutes, seconds, milliseconds }.to_duration()
+        };
+        assert_eq!(d(1, 2, 3, 4), std::time::Duration::from_millis(3_723_004));
+        assert_eq!(d(0, 0, 0, 0), std::time::Duration::ZERO);
+        let year = std::time::Duration::from_secs(365 * 24 * 3600);
+        assert_eq!(d(u64::MAX, u64::MAX, u64::MAX, u64::MAX), year);
+        assert_eq!(d(0, 0, 0, u64::MAX), year);
+        assert!(std::time::Instant::now().checked_add(year).is_some());
+    }
+
+    #[test]
+    fn git_discovery_entries_take_a_schedule_and_a_ca_file() {
+        let entry: GitDiscovery = serde_json::from_value(serde_json::json!({
+            "url": "https://git.example.com/r.git",
+            "schedule": { "frequency": { "minutes": 30 } },
+            "caFile": "/etc/ca.pem",
+        }))
+        .expect("entry");
+        assert_eq!(entry.branch, "main");
+        let frequency = entry.schedule.map(|s| s.frequency.to_duration());
+        assert_eq!(frequency, Some(std::time::Duration::from_secs(1800)));
+        assert_eq!(entry.ca_file.as_deref(), Some(std::path::Path::new("/etc/ca.pem")));
+        let unknown =
+            serde_json::json!({ "url": "u", "schedule": { "frequency": {}, "timeout": {} } });
+        let error = serde_json::from_value::<GitDiscovery>(unknown).expect_err("unknown field");
+        assert!(error.to_string().contains("timeout"), "{error}");
     }
 }

@@ -77,19 +77,50 @@ impl Drop for GitDaemon {
     }
 }
 
+/// What the loopback git HTTP server asks of clients and remembers of them.
+#[derive(Default, Clone)]
+struct HttpOptions {
+    /// The `Authorization` header every request must carry (else 401).
+    require: Option<String>,
+    /// Serve HTTPS with this certificate chain and key (PEM files).
+    tls: Option<(PathBuf, PathBuf)>,
+    /// Every `Authorization` header received (`-` for none).
+    seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
 /// Git's smart HTTP protocol on loopback: `git http-backend` run as a CGI
 /// program behind an axum server of the test's own. Returns the base URL.
 async fn git_http(base: &Path) -> String {
+    git_http_with(base, HttpOptions::default()).await
+}
+
+/// [`git_http`], with authentication or TLS as `options` ask.
+async fn git_http_with(base: &Path, options: HttpOptions) -> String {
     use axum::body::Bytes;
     use axum::http::{HeaderMap, Method, StatusCode, Uri};
     let root = base.to_owned();
+    let (require, seen) = (options.require.clone(), options.seen.clone());
     let app = axum::Router::new().fallback(
         move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
             let root = root.clone();
+            let (require, seen) = (require.clone(), seen.clone());
             async move {
                 let header = move |name: &str| {
                     headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
                 };
+                let authorization = header("authorization");
+                seen.lock().expect("seen").push(if authorization.is_empty() {
+                    "-".to_owned()
+                } else {
+                    authorization.clone()
+                });
+                if require.is_some_and(|r| r != authorization) {
+                    return axum::http::Response::builder()
+                        .status(StatusCode::UNAUTHORIZED)
+                        .header("www-authenticate", "Basic realm=\"git\"")
+                        .body(axum::body::Body::empty())
+                        .expect("reply");
+                }
                 let output = tokio::task::spawn_blocking(move || {
                     use std::io::Write;
                     let mut child = Command::new("git")
@@ -135,8 +166,96 @@ async fn git_http(base: &Path) -> String {
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{addr}")
+    match options.tls {
+        None => {
+            tokio::spawn(async move { axum::serve(listener, app).await });
+            format!("http://{addr}")
+        }
+        Some((chain, key)) => {
+            let tls = TlsListener { tcp: listener, acceptor: acceptor(&chain, &key) };
+            tokio::spawn(async move { axum::serve(tls, app).await });
+            format!("https://{addr}")
+        }
+    }
+}
+
+/// TLS on loopback for [`git_http_with`]: accepts connections whose handshake succeeds.
+struct TlsListener {
+    tcp: tokio::net::TcpListener,
+    acceptor: tokio_rustls::TlsAcceptor,
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = tokio_rustls::server::TlsStream<tokio::net::TcpStream>;
+    type Addr = std::net::SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            let Ok((stream, addr)) = self.tcp.accept().await else { continue };
+            if let Ok(tls) = self.acceptor.accept(stream).await {
+                return (tls, addr);
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.tcp.local_addr()
+    }
+}
+
+fn acceptor(chain: &Path, key: &Path) -> tokio_rustls::TlsAcceptor {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(chain)
+        .expect("chain")
+        .collect::<Result<_, _>>()
+        .expect("certificates");
+    let key = PrivateKeyDer::from_pem_file(key).expect("key");
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("protocols")
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .expect("server config");
+    tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config))
+}
+
+/// A certificate authority of the test's own and a certificate for
+/// 127.0.0.1 it signed, made with the openssl CLI: (CA file, chain, key).
+fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl").args(args).current_dir(dir).output().expect("openssl");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    let ca = ["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Portico test CA"];
+    openssl(&[&["req", "-x509"][..], &ec[..], &ca[..]].concat());
+    let leaf = ["-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=127.0.0.1"];
+    openssl(&[&["req"][..], &ec[..], &leaf[..]].concat());
+    write(
+        dir,
+        "leaf.ext",
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n",
+    );
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "leaf.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "leaf.ext",
+    ]);
+    (dir.join("ca.pem"), dir.join("leaf.pem"), dir.join("leaf.key"))
 }
 
 fn config(entries: &[String]) -> String {
@@ -225,6 +344,85 @@ async fn smart_http_remotes_are_fetched(backend: Backend) {
     assert_eq!(api["spec"]["definition"], "openapi: 3.0.0\ninfo: {title: Orders}\n");
 }
 catalog_test!(smart_http_remotes_are_fetched);
+
+/// Two private https remotes on two hosts, each asking for a token: the one
+/// whose host has an `integrations` entry is fetched with it (GitHub's
+/// spelling, `x-access-token` and the token, as HTTP basic authentication);
+/// the other is refused without any credential being made up or asked for.
+/// The token never shows in what the API serves. (gix itself refuses to send
+/// credentials over plain http.)
+async fn private_remotes_use_the_integration_token(backend: Backend) {
+    use base64::Engine as _;
+    let base = tempfile::tempdir().expect("dir");
+    repository(base.path());
+    let certs = tempfile::tempdir().expect("dir");
+    let (ca, chain, key) = certificates(certs.path());
+    let basic = |user: &str, password: &str| {
+        let pair = format!("{user}:{password}");
+        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair))
+    };
+    let token = "s3cret-token-for-the-test";
+    let tls = Some((chain, key));
+    let with_token = HttpOptions {
+        require: Some(basic("x-access-token", token)),
+        tls: tls.clone(),
+        ..Default::default()
+    };
+    let without =
+        HttpOptions { require: Some(basic("someone", "else")), tls, ..Default::default() };
+    let good = git_http_with(base.path(), with_token.clone()).await;
+    let other = git_http_with(base.path(), without.clone()).await;
+    let host = good.trim_start_matches("https://");
+    // The refused remote comes first, so it was tried before the good one is read.
+    let entries: String = [other, good.clone()]
+        .iter()
+        .map(|url| format!("    - url: {url}/svc\n      caFile: {}\n", ca.display()))
+        .collect();
+    let yaml = format!(
+        "integrations:\n  github:\n    - host: {host}\n      token: {token}\n\
+         catalog:\n  processingInterval: {{ seconds: 1 }}\n  rules:\n    - allow: [Component, API, Location]\n  gitDiscovery:\n{entries}"
+    );
+    let Some(app) = TestApp::new(backend, &yaml).await else { return };
+    let api = entity(&app, "api/default/git-orders").await;
+    assert_eq!(api["spec"]["definition"], "openapi: 3.0.0\ninfo: {title: Orders}\n");
+    let seen = with_token.seen.lock().expect("seen").clone();
+    assert!(seen.contains(&basic("x-access-token", token)), "{seen:?}");
+    let refused = without.seen.lock().expect("seen").clone();
+    assert!(!refused.is_empty() && refused.iter().all(|a| a == "-"), "{refused:?}");
+    for path in ["/api/catalog/entities", "/api/catalog/locations", "/catalog-problems"] {
+        let reply = app.get(path).await;
+        assert!(!reply.body.contains(token), "{path} shows the token");
+    }
+}
+catalog_test!(private_remotes_use_the_integration_token);
+
+/// An https remote whose certificate comes from the integrator's own CA:
+/// fetched when the entry names the CA (`caFile`), refused otherwise.
+async fn https_remotes_trust_the_entrys_ca_file(backend: Backend) {
+    let base = tempfile::tempdir().expect("dir");
+    repository(base.path());
+    let other = base.path().join("svc2");
+    std::fs::create_dir_all(&other).expect("mkdir");
+    git(&other, &["init", "-q"]);
+    write(&other, "catalog-info.yaml", &component("untrusted"));
+    git(&other, &["add", "-A"]);
+    git(&other, &["commit", "-q", "-m", "first"]);
+    let certs = tempfile::tempdir().expect("dir");
+    let (ca, chain, key) = certificates(certs.path());
+    let url =
+        git_http_with(base.path(), HttpOptions { tls: Some((chain, key)), ..Default::default() })
+            .await;
+    let yaml = format!(
+        "{}      caFile: {}\n",
+        config(&[format!("{url}/svc2"), format!("{url}/svc")]),
+        ca.display()
+    );
+    let Some(app) = TestApp::new(backend, &yaml).await else { return };
+    entity(&app, "component/default/git-service").await;
+    let untrusted = app.get("/api/catalog/entities/by-name/component/default/untrusted").await;
+    assert_eq!(untrusted.status.as_u16(), 404, "the entry without the CA is not fetched");
+}
+catalog_test!(https_remotes_trust_the_entrys_ca_file);
 
 async fn a_glob_leaving_the_repository_is_refused(backend: Backend) {
     let base = tempfile::tempdir().expect("dir");

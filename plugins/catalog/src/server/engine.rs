@@ -11,11 +11,12 @@ use super::read::{Reader, Target};
 use super::store::{self, Location};
 use super::{git, search};
 use crate::config::Config;
-use portico_catalog_model::diagnostic::MAX_FILE_BYTES;
 use portico_plugin_api::search::SearchHandle;
 use portico_plugin_api::server::Db;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Instant;
 
 /// Everything a refresh needs; cheap to clone.
 #[derive(Clone)]
@@ -27,6 +28,9 @@ pub(crate) struct Engine {
     pub(crate) git_home: PathBuf,
     /// The search index, told of every committed change.
     pub(crate) search: SearchHandle,
+    /// When each git discovery entry (by export folder) was last fetched, for
+    /// entries with their own schedule.
+    git_fetched: Arc<std::sync::Mutex<HashMap<String, Instant>>>,
 }
 
 /// One refresh at a time in this process: the background loop, API requests
@@ -45,16 +49,17 @@ impl Engine {
     pub(crate) fn new(
         db: Db,
         config: Config,
-        reading_allow: Vec<String>,
+        reader: Reader,
         data_dir: PathBuf,
         search: SearchHandle,
     ) -> Self {
         Self {
             db,
             config: Arc::new(config),
-            reader: Reader::new(MAX_FILE_BYTES, reading_allow),
+            reader,
             git_home: data_dir.join("git"),
             search,
+            git_fetched: Default::default(),
         }
     }
 
@@ -95,9 +100,9 @@ impl Engine {
         })
     }
 
-    /// Fetches every `catalog.gitDiscovery` repository (or only those whose
-    /// export `only` lies in) and exports what changed. Failures are logged
-    /// and leave the previous export in place.
+    /// Fetches every `catalog.gitDiscovery` repository whose schedule is due
+    /// (or, on request, only the one whose export `only` lies in) and exports
+    /// what changed. Failures are logged and leave the previous export in place.
     async fn sync_git(&self, only: Option<&str>) {
         // Under the refresh lock: two syncs of one repository (the loop and a
         // `POST /refresh`) must not swap its exported folder at the same time.
@@ -106,10 +111,16 @@ impl Engine {
             if only.is_some_and(|t| t != target) {
                 continue;
             }
+            if only.is_none() && !self.git_due(entry, &target) {
+                continue;
+            }
+            let credential =
+                super::integrations::host_of(&entry.url).and_then(|h| self.reader.credential(&h));
             let (home, job) = (self.git_home.clone(), entry.clone());
-            let synced =
-                tokio::task::spawn_blocking(move || git::sync(&home, &job, git::Limits::default()))
-                    .await;
+            let synced = tokio::task::spawn_blocking(move || {
+                git::sync(&home, &job, credential, git::Limits::default())
+            })
+            .await;
             match synced {
                 Ok(Ok(s)) => {
                     for skip in &s.skipped {
@@ -119,6 +130,21 @@ impl Engine {
                 }
                 Ok(Err(e)) => tracing::error!(error = %e, "git discovery failed"),
                 Err(e) => tracing::error!(error = %e, "git discovery task failed"),
+            }
+        }
+    }
+
+    /// Whether an entry's own schedule lets it be fetched now (then records
+    /// the fetch); entries without one are fetched every round.
+    fn git_due(&self, entry: &crate::config::GitDiscovery, target: &str) -> bool {
+        let Some(schedule) = entry.schedule else { return true };
+        let Ok(mut fetched) = self.git_fetched.lock() else { return true };
+        let now = Instant::now();
+        match fetched.get(target) {
+            Some(at) if now.duration_since(*at) < schedule.frequency.to_duration() => false,
+            _ => {
+                fetched.insert(target.to_owned(), now);
+                true
             }
         }
     }

@@ -15,6 +15,7 @@
 //! local paths by starting `git-upload-pack`, and reading them directly needs
 //! no git binary at all.
 
+use super::integrations::Credential;
 use crate::config::GitDiscovery;
 use sha2::{Digest, Sha256};
 use std::path::{Component, Path, PathBuf};
@@ -74,7 +75,12 @@ fn entry_home(home: &Path, entry: &GitDiscovery) -> PathBuf {
 
 /// Fetches `entry`'s branch and exports it under `home` when its commit moved.
 /// Blocking (network and disk): call it from a blocking thread.
-pub(crate) fn sync(home: &Path, entry: &GitDiscovery, limits: Limits) -> Result<Synced, GitError> {
+pub(crate) fn sync(
+    home: &Path,
+    entry: &GitDiscovery,
+    credential: Option<Credential>,
+    limits: Limits,
+) -> Result<Synced, GitError> {
     let remote_err = |message: String| GitError::Remote {
         url: entry.url.clone(),
         branch: entry.branch.clone(),
@@ -88,7 +94,7 @@ pub(crate) fn sync(home: &Path, entry: &GitDiscovery, limits: Limits) -> Result<
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let repo = match entry.url.strip_prefix("file://") {
         Some(path) => gix::open(path).map_err(|e| remote_err(e.to_string()))?,
-        None => fetch(&dir.join("repo.git"), entry).map_err(remote_err)?,
+        None => fetch(&dir.join("repo.git"), entry, credential).map_err(remote_err)?,
     };
     let reference = if entry.url.starts_with("file://") {
         format!("refs/heads/{}", entry.branch)
@@ -131,8 +137,14 @@ pub(crate) fn sync(home: &Path, entry: &GitDiscovery, limits: Limits) -> Result<
     Ok(Synced { commit: id, changed: true, skipped })
 }
 
-/// Fetches the branch (depth 1) into a bare repository at `path`.
-fn fetch(path: &Path, entry: &GitDiscovery) -> Result<gix::Repository, String> {
+/// Fetches the branch (depth 1) into a bare repository at `path`, with the
+/// integration's credential when there is one and the entry's extra
+/// certificate authorities.
+fn fetch(
+    path: &Path,
+    entry: &GitDiscovery,
+    credential: Option<Credential>,
+) -> Result<gix::Repository, String> {
     // gix's HTTP transport (reqwest 0.13 with rustls, no built-in crypto)
     // takes the process's default provider: ring, as the rest of the portal.
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -147,16 +159,65 @@ fn fetch(path: &Path, entry: &GitDiscovery) -> Result<gix::Repository, String> {
         .map_err(|e| e.to_string())?
         .with_refspecs([spec.as_str()], gix::remote::Direction::Fetch)
         .map_err(|e| e.to_string())?;
-    let depth = std::num::NonZeroU32::MIN;
-    remote
+    let mut connection = remote
         .connect(gix::remote::Direction::Fetch)
         .map_err(|e| e.to_string())?
+        // Only the integration's token: never git's credential helpers or a
+        // prompt, which a server cannot answer.
+        .with_credentials(move |action| match (action, &credential) {
+            (gix::credentials::helper::Action::Get(context), Some(credential)) => {
+                let (username, password) = credential.git_account();
+                Ok(Some(gix::credentials::protocol::Outcome {
+                    identity: gix::sec::identity::Account {
+                        username: username.to_owned(),
+                        password: password.to_owned(),
+                        oauth_refresh_token: None,
+                    },
+                    next: context.into(),
+                }))
+            }
+            _ => Ok(None),
+        });
+    if let Some(ca_file) = &entry.ca_file {
+        connection = connection.with_transport_options(trusting(&repo, entry, ca_file)?);
+    }
+    let depth = std::num::NonZeroU32::MIN;
+    connection
         .prepare_fetch(gix::progress::Discard, Default::default())
         .map_err(|e| e.to_string())?
         .with_shallow(gix::remote::fetch::Shallow::DepthAtRemote(depth))
         .receive(gix::progress::Discard, &AtomicBool::new(false))
         .map_err(|e| e.to_string())?;
     Ok(repo)
+}
+
+/// HTTP transport options that also trust the certificates in `ca_file`.
+fn trusting(
+    repo: &gix::Repository,
+    entry: &GitDiscovery,
+    ca_file: &Path,
+) -> Result<Box<dyn std::any::Any>, String> {
+    use gix::protocol::transport::client::blocking_io::http;
+    let pem = std::fs::read(ca_file).map_err(|e| format!("caFile {}: {e}", ca_file.display()))?;
+    let certificates = reqwest_gix::Certificate::from_pem_bundle(&pem)
+        .map_err(|e| format!("caFile {}: {e}", ca_file.display()))?;
+    if certificates.is_empty() {
+        return Err(format!("caFile {}: no PEM certificate in it", ca_file.display()));
+    }
+    let mut options = repo
+        .transport_options(entry.url.as_str(), None)
+        .map_err(|e| e.to_string())?
+        .and_then(|o| o.downcast::<http::Options>().ok())
+        .map(|o| *o)
+        .unwrap_or_default();
+    let backend = http::reqwest::Options {
+        configure_client: Some(Box::new(move |builder| {
+            Ok(builder.tls_certs_merge(certificates.clone()))
+        })),
+        ..Default::default()
+    };
+    options.backend = Some(std::sync::Arc::new(std::sync::Mutex::new(backend)));
+    Ok(Box::new(options))
 }
 
 enum Export {
@@ -236,6 +297,8 @@ mod tests {
             url: url.into(),
             branch: branch.into(),
             glob: "**/catalog-info.yaml".into(),
+            schedule: None,
+            ca_file: None,
         };
         let home = Path::new("/data");
         let a = tree_dir(home, &entry("https://h/r.git", "main"));

@@ -6,6 +6,7 @@ pub(crate) mod api;
 pub(crate) mod engine;
 mod git;
 pub(crate) mod ingest;
+mod integrations;
 mod predicate;
 pub(crate) mod query;
 pub(crate) mod read;
@@ -16,6 +17,8 @@ pub(crate) mod views;
 
 use crate::config::Config;
 use engine::Engine;
+use integrations::Integrations;
+use portico_catalog_model::diagnostic::MAX_FILE_BYTES;
 use portico_plugin_api::Entity;
 use portico_plugin_api::catalog::{CatalogError, CatalogFuture, CatalogService};
 use portico_plugin_api::server::{Backend, ConfigError, Db, PluginContext};
@@ -60,7 +63,9 @@ pub(crate) fn engine(ctx: &PluginContext) -> Result<Engine, ConfigError> {
     let config: Config = ctx.config()?;
     let allow: Vec<AllowHost> = ctx.config.get("backend.reading.allow")?.unwrap_or_default();
     let allow = allow.into_iter().map(|a| a.host).collect();
-    Ok(Engine::new(ctx.db.clone(), config, allow, ctx.data_dir(), ctx.search.clone()))
+    let integrations: Integrations = ctx.config.get("integrations")?.unwrap_or_default();
+    let reader = read::Reader::new(MAX_FILE_BYTES, allow, integrations);
+    Ok(Engine::new(ctx.db.clone(), config, reader, ctx.data_dir(), ctx.search.clone()))
 }
 
 fn router(ctx: &PluginContext) -> Result<axum::Router, ConfigError> {

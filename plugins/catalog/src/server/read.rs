@@ -4,6 +4,7 @@
 //! Backstage. Every read is size-capped, and invalid UTF-8 is an error that
 //! names the file, never a panic.
 
+use super::integrations::{Credential, Integrations};
 use std::path::{Component, Path, PathBuf};
 
 /// A location target: `file:/abs/path` or `url:https://…`.
@@ -146,12 +147,32 @@ pub(crate) struct Reader {
     /// reader (one app), never across apps: a pooled connection belongs to the
     /// runtime that opened it.
     client: std::sync::Arc<std::sync::OnceLock<reqwest::Client>>,
+    /// Source hosts with credentials (`integrations`): readable, with their token.
+    integrations: std::sync::Arc<Integrations>,
 }
 
 impl Reader {
     /// A reader.
-    pub(crate) fn new(max_bytes: usize, allow: Vec<String>) -> Self {
-        Self { max_bytes, allow, client: Default::default() }
+    pub(crate) fn new(max_bytes: usize, allow: Vec<String>, integrations: Integrations) -> Self {
+        Self { max_bytes, allow, client: Default::default(), integrations: integrations.into() }
+    }
+
+    /// The integration credential for `host` (`name[:port]`), if any.
+    pub(crate) fn credential(&self, host: &str) -> Option<Credential> {
+        self.integrations.credential(host)
+    }
+
+    /// The `Authorization` header for reading `url` (on `host`): the host's
+    /// integration token, over https only, as git does. Redirects are not
+    /// followed, so the token cannot be carried on to another host.
+    fn authorization(&self, url: &reqwest::Url, host: &str) -> Option<String> {
+        (url.scheme() == "https").then(|| self.credential(host))?.map(|c| c.authorization())
+    }
+
+    /// Whether `url` targets may name `host`: an allowed or an integration host.
+    fn allows(&self, host: &str) -> bool {
+        host_allowed(host, &self.allow)
+            || self.integrations.hosts().any(|h| h.eq_ignore_ascii_case(host))
     }
 
     fn client(&self) -> &reqwest::Client {
@@ -234,14 +255,17 @@ async fn fetch(url: &str, reader: &Reader) -> Result<Vec<u8>, ReadError> {
         (Some(h), None) => h.to_owned(),
         (None, _) => return Err(ReadError::Invalid(format!("{url} has no host"))),
     };
-    if !host_allowed(&host, &reader.allow) {
+    if !reader.allows(&host) {
         return Err(ReadError::Unsupported(format!(
             "reading from {host} is not allowed; add {{host: {host}}} to backend.reading.allow"
         )));
     }
-    let mut response = reader
-        .client()
-        .get(parsed)
+    let authorization = reader.authorization(&parsed, &host);
+    let mut request = reader.client().get(parsed);
+    if let Some(value) = authorization {
+        request = request.header(reqwest::header::AUTHORIZATION, value);
+    }
+    let mut response = request
         .send()
         .await
         .map_err(|e| ReadError::Invalid(format!("{url}: {}", without_url(&e))))?;
@@ -288,4 +312,40 @@ pub(crate) fn host_allowed(host: &str, allow: &[String]) -> bool {
             bare == rule
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integration_hosts_are_readable_and_get_their_token_over_https_only() {
+        let integrations = serde_json::from_value(serde_json::json!({
+            "github": [{ "host": "github.com", "token": "t0ken" }],
+            "gitlab": [{ "host": "gitlab.example.com" }],
+        }))
+        .expect("integrations");
+        let reader = Reader::new(100, vec!["allowed.example.com".into()], integrations);
+        let url = |u: &str| reqwest::Url::parse(u).expect("url");
+        let auth = |u: &str, host: &str| reader.authorization(&url(u), host);
+        assert_eq!(
+            auth("https://github.com/o/r/raw/x.yaml", "github.com").as_deref(),
+            Some("token t0ken")
+        );
+        assert_eq!(
+            auth("http://github.com/o/r/raw/x.yaml", "github.com"),
+            None,
+            "never in clear text"
+        );
+        assert_eq!(
+            auth("https://gitlab.example.com/x.yaml", "gitlab.example.com"),
+            None,
+            "no token"
+        );
+        assert_eq!(auth("https://allowed.example.com/x.yaml", "allowed.example.com"), None);
+        for host in ["github.com", "gitlab.example.com", "allowed.example.com"] {
+            assert!(reader.allows(host), "{host}");
+        }
+        assert!(!reader.allows("evil.example.org"));
+    }
 }
