@@ -5,7 +5,8 @@
 //! release server on it, and records: time from start until everything is
 //! ingested and stitched; peak RSS; and, on loopback, p50/p99 latency and
 //! throughput for by-name, by-query (kind + owner, limit 20), entity-facets on
-//! spec.type, and the catalog index page.
+//! spec.type, and the catalog index page; and ten different facets each asked
+//! for once (uncached), alone and among components.
 
 use crate::util::{release_binary, root};
 use anyhow::{Context, bail};
