@@ -12,7 +12,6 @@ const CORE_KEYS: &[&str] = &["app", "backend", "organization"];
 /// Top-level keys Backstage defines for features Portico does not have yet:
 /// accepted with a warning, so an existing app-config.yaml loads unchanged.
 const BACKSTAGE_KEYS: &[&str] = &[
-    "integrations",
     "proxy",
     "auth",
     "scaffolder",

@@ -114,8 +114,7 @@ impl Engine {
             if only.is_none() && !self.git_due(entry, &target) {
                 continue;
             }
-            let credential =
-                super::integrations::host_of(&entry.url).and_then(|h| self.reader.credential(&h));
+            let credential = self.reader.credential_for(&entry.url);
             let (home, job) = (self.git_home.clone(), entry.clone());
             let synced = tokio::task::spawn_blocking(move || {
                 git::sync(&home, &job, credential, git::Limits::default())
@@ -135,7 +134,9 @@ impl Engine {
     }
 
     /// Whether an entry's own schedule lets it be fetched now (then records
-    /// the fetch); entries without one are fetched every round.
+    /// the attempt: a failed fetch, like a good one, waits for the next
+    /// period, as a scheduled task does); entries without one are fetched
+    /// every round.
     fn git_due(&self, entry: &crate::config::GitDiscovery, target: &str) -> bool {
         let Some(schedule) = entry.schedule else { return true };
         let Ok(mut fetched) = self.git_fetched.lock() else { return true };

@@ -92,11 +92,11 @@ impl Integrations {
     }
 }
 
-/// The `host[:port]` of a URL, as integrations name hosts; `None` when it has none.
-pub(crate) fn host_of(url: &str) -> Option<String> {
-    let parsed = reqwest::Url::parse(url).ok()?;
-    let host = parsed.host_str()?;
-    Some(match parsed.port() {
+/// The `host[:port]` of a URL, as integrations and `backend.reading.allow`
+/// name hosts; `None` when it has none.
+pub(crate) fn host_of(url: &reqwest::Url) -> Option<String> {
+    let host = url.host_str()?;
+    Some(match url.port() {
         Some(port) => format!("{host}:{port}"),
         None => host.to_owned(),
     })
@@ -136,8 +136,11 @@ mod tests {
 
     #[test]
     fn hosts_of_urls() {
-        assert_eq!(host_of("https://github.com/o/r.git").as_deref(), Some("github.com"));
-        assert_eq!(host_of("http://127.0.0.1:8080/r").as_deref(), Some("127.0.0.1:8080"));
-        assert_eq!(host_of("not a url"), None);
+        let host = |u: &str| host_of(&reqwest::Url::parse(u).expect("url"));
+        assert_eq!(host("https://github.com/o/r.git").as_deref(), Some("github.com"));
+        assert_eq!(host("http://127.0.0.1:8080/r").as_deref(), Some("127.0.0.1:8080"));
+        // Not lower-cased for non-web schemes: hosts are compared without case.
+        assert_eq!(host("git://Example.COM/r").as_deref(), Some("Example.COM"));
+        assert_eq!(host("data:text/plain,x"), None);
     }
 }

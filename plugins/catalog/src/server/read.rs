@@ -4,7 +4,7 @@
 //! Backstage. Every read is size-capped, and invalid UTF-8 is an error that
 //! names the file, never a panic.
 
-use super::integrations::{Credential, Integrations};
+use super::integrations::{Credential, Integrations, host_of};
 use std::path::{Component, Path, PathBuf};
 
 /// A location target: `file:/abs/path` or `url:https://…`.
@@ -158,8 +158,14 @@ impl Reader {
     }
 
     /// The integration credential for `host` (`name[:port]`), if any.
-    pub(crate) fn credential(&self, host: &str) -> Option<Credential> {
+    fn credential(&self, host: &str) -> Option<Credential> {
         self.integrations.credential(host)
+    }
+
+    /// The integration credential for the host of `url` (a git remote), if any.
+    pub(crate) fn credential_for(&self, url: &str) -> Option<Credential> {
+        let host = host_of(&reqwest::Url::parse(url).ok()?)?;
+        self.credential(&host)
     }
 
     /// The `Authorization` header for reading `url` (on `host`): the host's
@@ -250,10 +256,8 @@ async fn read_file(path: &Path, max_bytes: usize) -> Result<Vec<u8>, ReadError> 
 
 async fn fetch(url: &str, reader: &Reader) -> Result<Vec<u8>, ReadError> {
     let parsed = reqwest::Url::parse(url).map_err(|e| ReadError::Invalid(format!("{url}: {e}")))?;
-    let host = match (parsed.host_str(), parsed.port()) {
-        (Some(h), Some(port)) => format!("{h}:{port}"),
-        (Some(h), None) => h.to_owned(),
-        (None, _) => return Err(ReadError::Invalid(format!("{url} has no host"))),
+    let Some(host) = host_of(&parsed) else {
+        return Err(ReadError::Invalid(format!("{url} has no host")));
     };
     if !reader.allows(&host) {
         return Err(ReadError::Unsupported(format!(

@@ -264,16 +264,15 @@ pub(crate) async fn apply(
 
     // Entities another root already provides: a conflict, reported and skipped.
     // Orphans (no root) are taken over; what is stored nowhere is new.
-    let mut fresh: HashSet<String> = outcome
+    let unknown: Vec<String> = outcome
         .emitted
         .iter()
         .map(|e| e.entity_ref.clone())
         .filter(|r| !existing.contains_key(r))
         .collect();
     let mut owned_elsewhere: HashMap<String, String> = HashMap::new();
-    let candidates: Vec<&String> = fresh.iter().collect();
-    let mut stored_elsewhere: Vec<String> = Vec::new();
-    for chunk in candidates.chunks(JSON_CHUNK) {
+    let mut stored: HashSet<String> = HashSet::new();
+    for chunk in unknown.chunks(JSON_CHUNK) {
         let sql = format!(
             "SELECT entity_ref, CASE WHEN root_id IS NULL THEN NULL ELSE processed END \
              FROM catalog_entities WHERE entity_ref IN ({})",
@@ -288,12 +287,11 @@ pub(crate) async fn apply(
                     .unwrap_or_else(|| "another location".into());
                 owned_elsewhere.insert(entity_ref.clone(), from);
             }
-            stored_elsewhere.push(entity_ref);
+            stored.insert(entity_ref);
         }
     }
-    for r in &stored_elsewhere {
-        fresh.remove(r);
-    }
+    let fresh: HashSet<&str> =
+        unknown.iter().map(String::as_str).filter(|r| !stored.contains(*r)).collect();
     if !owned_elsewhere.is_empty() {
         let mut conflicts: Vec<(Option<String>, String)> = Vec::new();
         outcome.emitted.retain(|e| match owned_elsewhere.get(&e.entity_ref) {
@@ -375,7 +373,8 @@ pub(crate) async fn apply(
             }
             changed.push(e);
             let (kind, namespace, name) = split_ref(&e.entity_ref);
-            let into = if fresh.contains(&e.entity_ref) { &mut new_rows } else { &mut rows };
+            let into =
+                if fresh.contains(e.entity_ref.as_str()) { &mut new_rows } else { &mut rows };
             into.push(vec![
                 Some(e.entity_ref.clone()),
                 Some(uuid::Uuid::new_v4().to_string()),
