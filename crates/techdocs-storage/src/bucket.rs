@@ -234,6 +234,21 @@ fn gcs(c: &GoogleGcs) -> Result<impl ObjectStore, StorageError> {
     use object_store::gcp::GoogleCloudStorageBuilder;
     let mut builder = GoogleCloudStorageBuilder::from_env().with_bucket_name(&c.bucket_name);
     if let Some(key) = &c.credentials {
+        // A key may name another endpoint (`gcs_base_url`, with
+        // `disable_oauth`: how object_store reaches an emulator or a
+        // gateway). Plain http is allowed only when the key asks for it.
+        let base_url = serde_json::from_str::<serde_json::Value>(key)
+            .map_err(|e| {
+                StorageError::Config(format!(
+                    "googleGcs.credentials is not a JSON service account key: {e}"
+                ))
+            })?
+            .get("gcs_base_url")
+            .and_then(|v| v.as_str().map(str::to_owned));
+        if base_url.as_deref().is_some_and(|url| url.starts_with("http://")) {
+            builder = builder
+                .with_client_options(object_store::ClientOptions::new().with_allow_http(true));
+        }
         builder = builder.with_service_account_key(key);
     }
     built("googleGcs", builder.build())

@@ -45,9 +45,33 @@ impl S3Server {
     /// `PORTICO_REQUIRE_S3` is set.
     pub fn start() -> Option<S3Server> {
         let program = std::env::var("PORTICO_MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
+        Self::spawn(&program, |port| vec!["-H".into(), "127.0.0.1".into(), "-p".into(), port])
+    }
+
+    /// The same server for Cloud Storage's XML API, through
+    /// `testing/xml_api_server.py` (run by the Python of moto's virtualenv):
+    /// it drops the empty bearer header object_store's GCS client sends to an
+    /// endpoint without OAuth, which moto cannot parse.
+    pub fn start_for_gcs() -> Option<S3Server> {
+        let moto = std::env::var("PORTICO_MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
+        let python = match std::path::Path::new(&moto).parent() {
+            Some(bin) if !bin.as_os_str().is_empty() => bin.join("python").display().to_string(),
+            _ => "python3".into(),
+        };
+        Self::spawn(&python, |port| {
+            vec![
+                "-c".into(),
+                include_str!("testing/xml_api_server.py").into(),
+                "127.0.0.1".into(),
+                port,
+            ]
+        })
+    }
+
+    fn spawn(program: &str, args: impl FnOnce(String) -> Vec<String>) -> Option<S3Server> {
         let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
-        let child = Command::new(&program)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        let child = Command::new(program)
+            .args(args(port.to_string()))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn();
@@ -89,6 +113,33 @@ impl S3Server {
                 "endpoint": format!("http://127.0.0.1:{}", self.port),
                 "s3ForcePathStyle": true,
                 "credentials": { "accessKeyId": "test", "secretAccessKey": "test" }
+            }
+        })
+    }
+
+    /// `techdocs.publisher` of type `googleGcs` for a bucket of this server:
+    /// object_store's GCS client speaks Cloud Storage's XML API, which is
+    /// interoperable with S3's, and a service account key with
+    /// `gcs_base_url` and `disable_oauth` is how it is pointed at another
+    /// endpoint. No Cloud Storage emulator that serves the XML API can be
+    /// installed from the allowed registries (gcp-storage-emulator, from
+    /// PyPI, serves uploads and downloads but neither listing nor deleting).
+    /// Start the server with [`S3Server::start_for_gcs`] for this.
+    pub fn gcs_publisher_json(&self, bucket: &str, root: Option<&str>) -> serde_json::Value {
+        let key = serde_json::json!({
+            "gcs_base_url": format!("http://127.0.0.1:{}", self.port),
+            "disable_oauth": true,
+            "client_email": "",
+            "private_key": "",
+            "private_key_id": "",
+        });
+        serde_json::json!({
+            "type": "googleGcs",
+            "googleGcs": {
+                "bucketName": bucket,
+                "bucketRootPath": root,
+                "projectId": "portico-tests",
+                "credentials": key.to_string(),
             }
         })
     }

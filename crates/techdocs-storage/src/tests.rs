@@ -173,3 +173,55 @@ async fn the_s3_publisher_against_a_real_s3_server() {
     assert!(err.to_string().contains("s3://nope/"), "{err}");
     assert!(missing.sites().await.is_empty());
 }
+
+#[tokio::test]
+async fn the_gcs_publisher_through_the_xml_api() {
+    let Some(moto) = S3Server::start_for_gcs() else { return };
+    moto.create_bucket("gcsdocs");
+    let publisher: Publisher =
+        serde_json::from_value(moto.gcs_publisher_json("gcsdocs", Some("sites"))).expect("parse");
+    let storage = Storage::open(&publisher, Path::new("/nowhere"), false).expect("open");
+    assert!(storage.is_bucket());
+    assert_eq!(storage.describe(), "gs://gcsdocs/sites");
+    publishes_reads_and_replaces(&storage).await;
+
+    // The same keys through the S3 client: Backstage's layout under the root path.
+    let s3 = Storage::open(&moto.publisher("gcsdocs", Some("sites")), Path::new("/nowhere"), false)
+        .expect("open");
+    let site = s3.site("default", "component", "payments").expect("names");
+    let page = s3.read(&site, "guide/index.html").await.expect("written through GCS");
+    assert_eq!(String::from_utf8_lossy(&page), "<p>guide/index.html two</p>");
+
+    // A bucket that does not exist: an error naming the store, nothing panics.
+    let missing: Publisher =
+        serde_json::from_value(moto.gcs_publisher_json("nope", None)).expect("parse");
+    let missing = Storage::open(&missing, Path::new("/nowhere"), false).expect("open");
+    let work = tempfile::tempdir().expect("dir");
+    built_site(work.path(), "x", &["index.html"]);
+    let err = missing.publish(&site, work.path()).await.expect_err("no bucket");
+    assert!(err.to_string().contains("gs://nope/"), "{err}");
+    assert!(missing.sites().await.is_empty());
+}
+
+#[test]
+fn a_gcs_key_that_is_not_json_is_refused_with_the_key() {
+    let publisher: Publisher = serde_json::from_value(serde_json::json!({
+        "type": "googleGcs",
+        "googleGcs": { "bucketName": "docs", "credentials": "{not json" }
+    }))
+    .expect("parse");
+    let err = Storage::open(&publisher, Path::new("/nowhere"), false).expect_err("bad key");
+    assert!(err.to_string().contains("googleGcs.credentials"), "{err}");
+    // Plain http only when the key names such an endpoint: an https key
+    // builds without asking for it.
+    let publisher: Publisher = serde_json::from_value(serde_json::json!({
+        "type": "googleGcs",
+        "googleGcs": { "bucketName": "docs", "credentials": serde_json::json!({
+            "gcs_base_url": "https://storage.example.test", "disable_oauth": true,
+            "client_email": "", "private_key": "", "private_key_id": ""
+        }).to_string() }
+    }))
+    .expect("parse");
+    let storage = Storage::open(&publisher, Path::new("/nowhere"), false).expect("https key");
+    assert_eq!(storage.describe(), "gs://docs/");
+}
