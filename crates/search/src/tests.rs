@@ -369,6 +369,51 @@ async fn changes_are_searchable_after_a_flush() {
     assert_eq!(engine.status().documents, 5);
 }
 
+/// The writer deletes an id only where it can be (already searchable, or
+/// added since the last commit): replacing and removing must still work
+/// on both sides of a commit.
+#[tokio::test]
+async fn an_id_upserted_again_replaces_it_before_and_after_a_commit() {
+    let (engine, _dir) = engine().await;
+    let before = engine.status().documents;
+    let ledger =
+        |text: &str| entity("ledger", "Component", "group:default/team-a", "production", &[], text);
+    let words = || SearchQuery::new("quokka", 10);
+    // Twice before a commit: the second replaces the first.
+    engine.upsert("software-catalog", vec![ledger("first quokka")]);
+    engine.upsert("software-catalog", vec![ledger("second quokka")]);
+    engine.flush().await;
+    assert_eq!(engine.status().documents, before + 1);
+    check(
+        &engine,
+        &words(),
+        expect![[r#"
+        total 1
+        software-catalog ledger :: second [quokka]
+    "#]],
+    );
+    // Again after the commit, then added and removed before the next one.
+    engine.upsert("software-catalog", vec![ledger("third quokka")]);
+    let scratch =
+        entity("scratch", "Component", "group:default/team-a", "production", &[], "quokka");
+    engine.upsert("software-catalog", vec![scratch]);
+    engine.remove("software-catalog", vec!["component:default/scratch".into()]);
+    engine.flush().await;
+    assert_eq!(engine.status().documents, before + 1);
+    check(
+        &engine,
+        &words(),
+        expect![[r#"
+        total 1
+        software-catalog ledger :: third [quokka]
+    "#]],
+    );
+    // Removing an id that was never indexed changes nothing.
+    engine.remove("software-catalog", vec!["component:default/never".into()]);
+    engine.flush().await;
+    assert_eq!(engine.status().documents, before + 1);
+}
+
 #[tokio::test]
 async fn a_rebuild_removes_what_was_not_collated_again() {
     let (engine, _dir) = engine().await;

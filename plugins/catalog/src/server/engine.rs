@@ -268,6 +268,7 @@ impl Engine {
             store::apply(&self.db, &location.id, outcome, self.config.orphan_strategy).await?;
         if applied.written > 5_000 {
             store::after_bulk_write(&self.db).await?;
+            tracing::debug!(ms = started.elapsed().as_millis() as u64, "after bulk write");
         }
         search::index_refs(&self.db, &self.search, &applied.touched).await;
         tracing::info!(

@@ -3,7 +3,7 @@
 //! all for a full rebuild, and [`index_refs`], which the engine calls after
 //! each committed change so the index follows the catalog within a second.
 
-use super::sql::{self, JSON_CHUNK, json_arg};
+use super::sql::{self, json_arg};
 use portico_plugin_api::search::{
     CollateFuture, Collator, DocumentSink, SearchDocument, SearchHandle,
 };
@@ -46,7 +46,9 @@ fn collate(ctx: PluginContext, sink: DocumentSink) -> CollateFuture {
 /// Brings these entities' documents up to date: those stored are indexed
 /// again, the others removed.
 pub(crate) async fn index_refs(db: &Db, search: &SearchHandle, refs: &[String]) {
-    for chunk in refs.chunks(JSON_CHUNK) {
+    // A chunk's rows and documents are in memory at once; the writer's queue
+    // holds more, so bigger chunks only add to the peak.
+    for chunk in refs.chunks(1000) {
         let sql = format!(
             "SELECT entity_ref, final FROM catalog_entities WHERE final IS NOT NULL AND entity_ref IN ({})",
             sql::json_list_on(db, 1)
