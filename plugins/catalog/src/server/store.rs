@@ -563,17 +563,24 @@ async fn delete_entities(tx: &mut Tx, refs: &[String]) -> Result<HashSet<String>
     Ok(affected)
 }
 
-/// Entities stitched per round: each holds its entities parsed, their
+/// Entities stitched per round. A round holds its entities parsed, their
 /// filter-index rows (about 25 each) and the statements' JSON text at once,
-/// some 15 KB an entity; 1,000 keeps a round near 15 MB (at 5,000 the
-/// stitch was a third of the server's peak memory at 100k entities).
-const STITCH_CHUNK: usize = 1000;
+/// some 15 KB an entity. On SQLite, where the database's own memory is the
+/// server's too, rounds of 1,000 keep the peak at 100k entities near 250 MB
+/// instead of 290 MB; PostgreSQL stitched 100k in 18.7 s in rounds of 5,000
+/// and 23.6 s in rounds of 1,000 (per-statement costs), with memory to spare.
+fn stitch_round(tx: &Tx) -> usize {
+    match tx {
+        Tx::Postgres(_) => 5000,
+        _ => 1000,
+    }
+}
 
 /// Recomputes the served form of these entities (those that exist): relations
 /// from both sides, status, orphan annotation, uid and etag; then their index rows.
 pub(crate) async fn stitch(tx: &mut Tx, refs: &[String]) -> Result<usize> {
     let mut written = 0;
-    for chunk in refs.chunks(STITCH_CHUNK) {
+    for chunk in refs.chunks(stitch_round(tx)) {
         let args = [json_arg(chunk)];
         let list = tx.json_list(1);
         let rows = tx
