@@ -89,6 +89,17 @@ describe('the catalog', () => {
     await context.close();
   });
 
+  test('at 1280 px the table fits beside the filters: nothing is cut or scrolled sideways', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${server.url}/catalog`);
+    const overflow = await page.evaluate(() => {
+      const region = document.querySelector('.pt-table__scroll');
+      return region.scrollWidth - region.clientWidth;
+    });
+    assert.equal(overflow, 0, 'the catalog table is wider than its region');
+    await page.close();
+  });
+
   test('from the index to an entity, its relations and back, by keyboard', async () => {
     const page = await browser.newPage();
     const messages = watchConsole(page);

@@ -315,4 +315,15 @@ describe('docs reader', () => {
     assert.deepEqual(await axeViolations(page), []);
     await page.close();
   });
+
+  test('at 1280 px the /docs table fits beside the filters: the Built column is not cut', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${server.url}/docs`);
+    const overflow = await page.evaluate(() => {
+      const region = document.querySelector('.pt-table__scroll');
+      return region.scrollWidth - region.clientWidth;
+    });
+    assert.equal(overflow, 0, 'the /docs table is wider than its region');
+    await page.close();
+  });
 });
