@@ -96,6 +96,7 @@ describe('the catalog', () => {
       const region = document.querySelector('.pt-table__scroll');
       return region.scrollWidth - region.clientWidth;
     });
+    if (process.env.PORTICO_SHOTS) await page.screenshot({ path: `${process.env.PORTICO_SHOTS}/catalog-1280.png`, fullPage: true });
     assert.equal(overflow, 0, 'the catalog table is wider than its region');
     await page.close();
   });

@@ -323,6 +323,7 @@ describe('docs reader', () => {
       const region = document.querySelector('.pt-table__scroll');
       return region.scrollWidth - region.clientWidth;
     });
+    if (process.env.PORTICO_SHOTS) await page.screenshot({ path: `${process.env.PORTICO_SHOTS}/docs-index-1280.png`, fullPage: true });
     assert.equal(overflow, 0, 'the /docs table is wider than its region');
     await page.close();
   });
