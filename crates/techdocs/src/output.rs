@@ -226,17 +226,27 @@ fn write_file(dir: &Path, path: &str, bytes: &[u8]) -> io::Result<()> {
 /// Each page's document is made and written on a core of its own, never all held at once.
 pub fn write_site(site: &Site, dest: &Path) -> io::Result<()> {
     replace_dir(dest, |staging| {
-        site.pages.par_iter().try_for_each(|page| write_page(site, page, staging, write_file))?;
-        site.assets.par_iter().try_for_each(|asset| {
-            let target = staging.join(&asset.url);
-            if let Some(parent) = target.parent() {
-                fs::create_dir_all(parent)?;
-            }
-            // A hard link costs nothing; across file systems, a copy.
-            fs::hard_link(&asset.source, &target)
-                .or_else(|_| fs::copy(&asset.source, &target).map(drop))
-        })?;
-        write_file(staging, "search/search_index.json", &search_index_json(site))?;
+        // The search index (one document, serialised on one thread) is made
+        // while the other pages and assets are written.
+        let (search, written) = rayon::join(
+            || search_index_json(site),
+            || {
+                site.pages
+                    .par_iter()
+                    .try_for_each(|page| write_page(site, page, staging, write_file))?;
+                site.assets.par_iter().try_for_each(|asset| {
+                    let target = staging.join(&asset.url);
+                    if let Some(parent) = target.parent() {
+                        fs::create_dir_all(parent)?;
+                    }
+                    // A hard link costs nothing; across file systems, a copy.
+                    fs::hard_link(&asset.source, &target)
+                        .or_else(|_| fs::copy(&asset.source, &target).map(drop))
+                })
+            },
+        );
+        written?;
+        write_file(staging, "search/search_index.json", &search)?;
         write_file(staging, SITE_INDEX_FILE, &json_bytes(&site_index(site)))?;
         write_file(staging, METADATA_FILE, &json_bytes(&metadata(site)))
     })
@@ -311,9 +321,33 @@ pub fn replace_dir<T>(dest: &Path, fill: impl FnOnce(&Path) -> io::Result<T>) ->
     }
     fs::rename(&staging, dest)?;
     if old.exists() {
-        fs::remove_dir_all(&old)?;
+        remove_tree(&old)?;
     }
     Ok(filled)
+}
+
+/// `fs::remove_dir_all`, with the files removed on every core: the previous
+/// build of the 364-page corpus (829 files, 55 MB) took 130–160 ms to remove
+/// one file at a time and 90–95 ms four at a time (`rm -rf` against
+/// `xargs -P4 rm` on this machine), out of a build of about 600 ms.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).follow_links(false) {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_dir() {
+            dirs.push(entry.into_path());
+        } else {
+            // Files and symlinks alike: a link is removed, never followed.
+            files.push(entry.into_path());
+        }
+    }
+    files.par_iter().try_for_each(fs::remove_file)?;
+    // Deepest first: a folder is empty when its turn comes.
+    for dir in dirs.iter().rev() {
+        fs::remove_dir(dir)?;
+    }
+    Ok(())
 }
 
 /// A page as a standalone document, with mkdocs-material's class names.

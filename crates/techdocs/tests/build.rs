@@ -241,9 +241,23 @@ fn the_written_site_has_backstages_layout_and_portico_files() {
     let site = build(dir.path(), false).unwrap();
     let out = tempfile::tempdir().unwrap();
     let dest = out.path().join("site");
-    std::fs::create_dir_all(dest.join("stale")).unwrap();
+    std::fs::create_dir_all(dest.join("stale/deeper")).unwrap();
+    std::fs::write(dest.join("stale/deeper/page.html"), "old").unwrap();
+    // A link in the old site to a folder outside it: removed, never followed.
+    let outside = out.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("keep.txt"), "mine").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&outside, dest.join("stale/link")).unwrap();
     output::write_site(&site, &dest).unwrap();
     assert!(!dest.join("stale").exists(), "the old site is replaced as a whole");
+    assert_eq!(std::fs::read_to_string(outside.join("keep.txt")).unwrap(), "mine");
+    let leftovers: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "site" && name != "outside")
+        .collect();
+    assert!(leftovers.is_empty(), "the old site and the staging folder are gone: {leftovers:?}");
     let metadata: Metadata =
         serde_json::from_slice(&std::fs::read(dest.join("techdocs_metadata.json")).unwrap())
             .unwrap();
