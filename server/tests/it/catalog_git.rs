@@ -307,6 +307,53 @@ async fn git_discovery_follows_a_remote_branch(backend: Backend) {
 }
 catalog_test!(git_discovery_follows_a_remote_branch);
 
+/// An entry with a `schedule` is fetched at most that often; one without is
+/// fetched every processing round; `POST /refresh` fetches at once anyway.
+async fn a_scheduled_remote_waits_for_its_time(backend: Backend) {
+    let base = tempfile::tempdir().expect("dir");
+    let repo = repository(base.path());
+    let every_round = base.path().join("other");
+    std::fs::create_dir_all(&every_round).expect("mkdir");
+    git(&every_round, &["init", "-q"]);
+    write(&every_round, "catalog-info.yaml", &component("other-service"));
+    git(&every_round, &["add", "-A"]);
+    git(&every_round, &["commit", "-q", "-m", "first"]);
+    let daemon = GitDaemon::start(base.path());
+    let yaml = format!(
+        "catalog:\n  processingInterval: {{ seconds: 1 }}\n  rules:\n    - allow: [Component, API, Location]\n  gitDiscovery:\n    \
+         - url: git://127.0.0.1:{port}/svc\n      branch: main\n      schedule: {{ frequency: {{ hours: 1 }} }}\n    \
+         - url: git://127.0.0.1:{port}/other\n      branch: main\n",
+        port = daemon.port
+    );
+    let Some(app) = TestApp::new(backend, &yaml).await else { return };
+    // The first round fetches both.
+    entity(&app, "component/default/git-service").await;
+    entity(&app, "component/default/other-service").await;
+
+    // New commits on both remotes.
+    for (dir, name) in [(&repo, "scheduled-new"), (&every_round, "every-round-new")] {
+        write(dir, "catalog-info.yaml", &component(name));
+        git(dir, &["add", "-A"]);
+        git(dir, &["commit", "-q", "-m", "second"]);
+    }
+    // The rounds that bring the unscheduled remote's commits looked at the
+    // scheduled one too, and left it: its hour has not passed. (Two commits,
+    // so that at least one whole round began after both remotes changed.)
+    entity(&app, "component/default/every-round-new").await;
+    write(&every_round, "catalog-info.yaml", &component("every-round-later"));
+    git(&every_round, &["add", "-A"]);
+    git(&every_round, &["commit", "-q", "-m", "third"]);
+    entity(&app, "component/default/every-round-later").await;
+    let waiting = app.get("/api/catalog/entities/by-name/component/default/scheduled-new").await;
+    assert_eq!(waiting.status.as_u16(), 404, "a scheduled remote was fetched before its time");
+
+    // Asked for, it is fetched at once.
+    let refresh = app.refresh("component:default/git-service").await;
+    assert!(refresh.status.is_success(), "{}", refresh.body);
+    entity(&app, "component/default/scheduled-new").await;
+}
+catalog_test!(a_scheduled_remote_waits_for_its_time);
+
 async fn file_remotes_are_read_in_place(backend: Backend) {
     let base = tempfile::tempdir().expect("dir");
     let repo = repository(base.path());
