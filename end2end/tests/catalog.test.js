@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { axeViolations, launchBrowser, startServer, waitForHydration, waitUntil, watchConsole } from './support.js';
+import { axeViolations, launchBrowser, startServer, tableOverflow, waitForHydration, waitUntil, watchConsole } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'portico-catalog-e2e-'));
 writeFileSync(join(dir, 'catalog.yaml'), `apiVersion: backstage.io/v1alpha1
@@ -92,12 +92,7 @@ describe('the catalog', () => {
   test('at 1280 px the table fits beside the filters: nothing is cut or scrolled sideways', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${server.url}/catalog`);
-    const overflow = await page.evaluate(() => {
-      const region = document.querySelector('.pt-table__scroll');
-      return region.scrollWidth - region.clientWidth;
-    });
-    if (process.env.PORTICO_SHOTS) await page.screenshot({ path: `${process.env.PORTICO_SHOTS}/catalog-1280.png`, fullPage: true });
-    assert.equal(overflow, 0, 'the catalog table is wider than its region');
+    assert.equal(await tableOverflow(page, 'catalog-1280'), 0, 'the catalog table is wider than its region');
     await page.close();
   });
 

@@ -99,6 +99,19 @@ export async function waitForHydration(page) {
   await page.waitForFunction(() => window.__porticoHydrated === true, null, { timeout: 20_000 });
 }
 
+/**
+ * How many pixels the page's table is wider than its region (0 when nothing
+ * is cut or scrolled sideways); with PORTICO_SHOTS set, a screenshot `name.png`.
+ */
+export async function tableOverflow(page, name) {
+  const overflow = await page.evaluate(() => {
+    const region = document.querySelector('.pt-table__scroll');
+    return region.scrollWidth - region.clientWidth;
+  });
+  if (process.env.PORTICO_SHOTS) await page.screenshot({ path: `${process.env.PORTICO_SHOTS}/${name}.png`, fullPage: true });
+  return overflow;
+}
+
 const axeSource = readFileSync(join(root, 'end2end', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
 /** Runs axe-core at WCAG 2.2 AA and returns the violations, summarised. */

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { axeViolations, launchBrowser, portico, startServer, waitForEntity, waitForHydration, waitUntil, writeFiles } from './support.js';
+import { axeViolations, launchBrowser, portico, startServer, tableOverflow, waitForEntity, waitForHydration, waitUntil, writeFiles } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'portico-techdocs-e2e-'));
 const files = {
@@ -319,12 +319,7 @@ describe('docs reader', () => {
   test('at 1280 px the /docs table fits beside the filters: the Built column is not cut', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${server.url}/docs`);
-    const overflow = await page.evaluate(() => {
-      const region = document.querySelector('.pt-table__scroll');
-      return region.scrollWidth - region.clientWidth;
-    });
-    if (process.env.PORTICO_SHOTS) await page.screenshot({ path: `${process.env.PORTICO_SHOTS}/docs-index-1280.png`, fullPage: true });
-    assert.equal(overflow, 0, 'the /docs table is wider than its region');
+    assert.equal(await tableOverflow(page, 'docs-index-1280'), 0, 'the /docs table is wider than its region');
     await page.close();
   });
 });
