@@ -167,12 +167,17 @@ pub(crate) fn latencies(port: u16, paths: &[String]) -> anyhow::Result<Vec<f64>>
     }
     let mut times = Vec::with_capacity(paths.len());
     for p in paths {
-        let start = Instant::now();
-        get(port, p)?;
-        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        times.push(timed_get(port, p)?.0);
     }
     times.sort_by(f64::total_cmp);
     Ok(times)
+}
+
+/// A GET and how long it took, in milliseconds.
+fn timed_get(port: u16, path: &str) -> anyhow::Result<(f64, (u16, Vec<u8>))> {
+    let start = Instant::now();
+    let reply = get(port, path)?;
+    Ok((start.elapsed().as_secs_f64() * 1000.0, reply))
 }
 
 /// The `q` quantile (0..=1) of sorted times.
@@ -188,9 +193,7 @@ fn measure(
     rows: &mut Vec<(String, String)>,
 ) -> anyhow::Result<()> {
     // The very first request (nothing cached yet), then the timed ones.
-    let first = Instant::now();
-    get(port, &paths[0])?;
-    let first = first.elapsed().as_secs_f64() * 1000.0;
+    let (first, _) = timed_get(port, &paths[0])?;
     let times = latencies(port, paths)?;
     let pct = |q: f64| percentile(&times, q);
     // Throughput: two threads, five seconds, cycling through the paths.
@@ -234,9 +237,8 @@ fn first_requests(
 ) -> anyhow::Result<()> {
     let mut times = Vec::with_capacity(paths.len());
     for p in paths {
-        let start = Instant::now();
-        let (status, body) = get(port, p)?;
-        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        let (ms, (status, body)) = timed_get(port, p)?;
+        times.push(ms);
         if status != 200 {
             bail!("{p}: HTTP {status}: {}", String::from_utf8_lossy(&body));
         }

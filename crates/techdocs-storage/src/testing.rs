@@ -34,6 +34,11 @@ fn put(port: u16, path: &str, headers: &str) -> String {
     reply
 }
 
+/// The `moto_server` program: `PORTICO_MOTO_SERVER`, or the one on the path.
+fn moto_server() -> String {
+    std::env::var("PORTICO_MOTO_SERVER").unwrap_or_else(|_| "moto_server".into())
+}
+
 /// moto's S3 server on a free loopback port, stopped when dropped.
 pub struct S3Server {
     child: Child,
@@ -44,16 +49,16 @@ impl S3Server {
     /// Starts the server; `None` (skip) when it is not installed, unless
     /// `PORTICO_REQUIRE_S3` is set.
     pub fn start() -> Option<S3Server> {
-        let program = std::env::var("PORTICO_MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
-        Self::spawn(&program, |port| vec!["-H".into(), "127.0.0.1".into(), "-p".into(), port])
+        Self::spawn(&moto_server(), |port| vec!["-H".into(), "127.0.0.1".into(), "-p".into(), port])
     }
 
     /// The same server for Cloud Storage's XML API, through
     /// `testing/xml_api_server.py` (run by the Python of moto's virtualenv):
-    /// it drops the empty bearer header object_store's GCS client sends to an
-    /// endpoint without OAuth, which moto cannot parse.
+    /// it puts an AWS-style Authorization header where object_store's GCS
+    /// client, pointed at an endpoint without OAuth, sends none or an empty
+    /// bearer token (moto answers those with 403 and 500).
     pub fn start_for_gcs() -> Option<S3Server> {
-        let moto = std::env::var("PORTICO_MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
+        let moto = moto_server();
         let python = match std::path::Path::new(&moto).parent() {
             Some(bin) if !bin.as_os_str().is_empty() => bin.join("python").display().to_string(),
             _ => "python3".into(),
@@ -125,7 +130,7 @@ impl S3Server {
     /// installed from the allowed registries (gcp-storage-emulator, from
     /// PyPI, serves uploads and downloads but neither listing nor deleting).
     /// Start the server with [`S3Server::start_for_gcs`] for this.
-    pub fn gcs_publisher_json(&self, bucket: &str, root: Option<&str>) -> serde_json::Value {
+    pub fn gcs_publisher(&self, bucket: &str, root: Option<&str>) -> Publisher {
         let key = serde_json::json!({
             "gcs_base_url": format!("http://127.0.0.1:{}", self.port),
             "disable_oauth": true,
@@ -133,7 +138,7 @@ impl S3Server {
             "private_key": "",
             "private_key_id": "",
         });
-        serde_json::json!({
+        let publisher = serde_json::json!({
             "type": "googleGcs",
             "googleGcs": {
                 "bucketName": bucket,
@@ -141,7 +146,8 @@ impl S3Server {
                 "projectId": "portico-tests",
                 "credentials": key.to_string(),
             }
-        })
+        });
+        serde_json::from_value(publisher).expect("publisher")
     }
 }
 

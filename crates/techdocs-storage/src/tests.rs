@@ -178,9 +178,9 @@ async fn the_s3_publisher_against_a_real_s3_server() {
 async fn the_gcs_publisher_through_the_xml_api() {
     let Some(moto) = S3Server::start_for_gcs() else { return };
     moto.create_bucket("gcsdocs");
-    let publisher: Publisher =
-        serde_json::from_value(moto.gcs_publisher_json("gcsdocs", Some("sites"))).expect("parse");
-    let storage = Storage::open(&publisher, Path::new("/nowhere"), false).expect("open");
+    let storage =
+        Storage::open(&moto.gcs_publisher("gcsdocs", Some("sites")), Path::new("/nowhere"), false)
+            .expect("open");
     assert!(storage.is_bucket());
     assert_eq!(storage.describe(), "gs://gcsdocs/sites");
     publishes_reads_and_replaces(&storage).await;
@@ -193,9 +193,8 @@ async fn the_gcs_publisher_through_the_xml_api() {
     assert_eq!(String::from_utf8_lossy(&page), "<p>guide/index.html two</p>");
 
     // A bucket that does not exist: an error naming the store, nothing panics.
-    let missing: Publisher =
-        serde_json::from_value(moto.gcs_publisher_json("nope", None)).expect("parse");
-    let missing = Storage::open(&missing, Path::new("/nowhere"), false).expect("open");
+    let missing = Storage::open(&moto.gcs_publisher("nope", None), Path::new("/nowhere"), false)
+        .expect("open");
     let work = tempfile::tempdir().expect("dir");
     built_site(work.path(), "x", &["index.html"]);
     let err = missing.publish(&site, work.path()).await.expect_err("no bucket");

@@ -21,6 +21,22 @@ fn component(name: &str) -> String {
     )
 }
 
+/// Makes `repo`'s root descriptor one component named `name`, and commits it.
+fn commit_component(repo: &Path, name: &str) {
+    write(repo, "catalog-info.yaml", &component(name));
+    git(repo, &["add", "-A"]);
+    git(repo, &["commit", "-q", "-m", name]);
+}
+
+/// A repository under `base/dir` whose one commit holds one component.
+fn component_repository(base: &Path, dir: &str, name: &str) -> PathBuf {
+    let repo = base.join(dir);
+    std::fs::create_dir_all(&repo).expect("mkdir");
+    git(&repo, &["init", "-q"]);
+    commit_component(&repo, name);
+    repo
+}
+
 /// A repository under `base/svc` with two descriptors (one next to an API
 /// definition it includes by a relative `$text`) and a file the glob skips.
 fn repository(base: &Path) -> PathBuf {
@@ -312,12 +328,7 @@ catalog_test!(git_discovery_follows_a_remote_branch);
 async fn a_scheduled_remote_waits_for_its_time(backend: Backend) {
     let base = tempfile::tempdir().expect("dir");
     let repo = repository(base.path());
-    let every_round = base.path().join("other");
-    std::fs::create_dir_all(&every_round).expect("mkdir");
-    git(&every_round, &["init", "-q"]);
-    write(&every_round, "catalog-info.yaml", &component("other-service"));
-    git(&every_round, &["add", "-A"]);
-    git(&every_round, &["commit", "-q", "-m", "first"]);
+    let every_round = component_repository(base.path(), "other", "other-service");
     let daemon = GitDaemon::start(base.path());
     let yaml = format!(
         "catalog:\n  processingInterval: {{ seconds: 1 }}\n  rules:\n    - allow: [Component, API, Location]\n  gitDiscovery:\n    \
@@ -331,18 +342,13 @@ async fn a_scheduled_remote_waits_for_its_time(backend: Backend) {
     entity(&app, "component/default/other-service").await;
 
     // New commits on both remotes.
-    for (dir, name) in [(&repo, "scheduled-new"), (&every_round, "every-round-new")] {
-        write(dir, "catalog-info.yaml", &component(name));
-        git(dir, &["add", "-A"]);
-        git(dir, &["commit", "-q", "-m", "second"]);
-    }
+    commit_component(&repo, "scheduled-new");
+    commit_component(&every_round, "every-round-new");
     // The rounds that bring the unscheduled remote's commits looked at the
     // scheduled one too, and left it: its hour has not passed. (Two commits,
     // so that at least one whole round began after both remotes changed.)
     entity(&app, "component/default/every-round-new").await;
-    write(&every_round, "catalog-info.yaml", &component("every-round-later"));
-    git(&every_round, &["add", "-A"]);
-    git(&every_round, &["commit", "-q", "-m", "third"]);
+    commit_component(&every_round, "every-round-later");
     entity(&app, "component/default/every-round-later").await;
     let waiting = app.get("/api/catalog/entities/by-name/component/default/scheduled-new").await;
     assert_eq!(waiting.status.as_u16(), 404, "a scheduled remote was fetched before its time");
@@ -448,12 +454,7 @@ catalog_test!(private_remotes_use_the_integration_token);
 async fn https_remotes_trust_the_entrys_ca_file(backend: Backend) {
     let base = tempfile::tempdir().expect("dir");
     repository(base.path());
-    let other = base.path().join("svc2");
-    std::fs::create_dir_all(&other).expect("mkdir");
-    git(&other, &["init", "-q"]);
-    write(&other, "catalog-info.yaml", &component("untrusted"));
-    git(&other, &["add", "-A"]);
-    git(&other, &["commit", "-q", "-m", "first"]);
+    component_repository(base.path(), "svc2", "untrusted");
     let certs = tempfile::tempdir().expect("dir");
     let (ca, chain, key) = certificates(certs.path());
     let url =

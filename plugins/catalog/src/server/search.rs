@@ -43,12 +43,15 @@ fn collate(ctx: PluginContext, sink: DocumentSink) -> CollateFuture {
     })
 }
 
+/// Entities re-indexed per round: a round's rows and documents are in memory
+/// at once, and the writer's queue holds more, so bigger rounds only add to
+/// the server's peak (100k new entities at once are the worst case).
+const INDEX_ROUND: usize = 1000;
+
 /// Brings these entities' documents up to date: those stored are indexed
 /// again, the others removed.
 pub(crate) async fn index_refs(db: &Db, search: &SearchHandle, refs: &[String]) {
-    // A chunk's rows and documents are in memory at once; the writer's queue
-    // holds more, so bigger chunks only add to the peak.
-    for chunk in refs.chunks(1000) {
+    for chunk in refs.chunks(INDEX_ROUND) {
         let sql = format!(
             "SELECT entity_ref, final FROM catalog_entities WHERE final IS NOT NULL AND entity_ref IN ({})",
             sql::json_list_on(db, 1)
