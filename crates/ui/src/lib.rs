@@ -46,7 +46,7 @@ pub mod prelude {
     pub use crate::icon::Glyph;
     pub use crate::layout::{Content, FilterPanel, Header, Page, Sidebar, SidebarItem};
     pub use crate::markdown::{MarkdownContent, SafeHtml};
-    pub use crate::table::{Pagination, SortDir, Table, TableColumn};
+    pub use crate::table::{Pagination, SortDir, Table, TableColumn, breakable_ref};
     pub use crate::tabs::{Tab, Tabs};
     pub use crate::theme::ThemeMode;
 }

@@ -69,6 +69,16 @@ impl<T> TableColumn<T> {
     }
 }
 
+/// Cell text with a line-break opportunity after each `:` and `/`, so an
+/// entity ref (`group:default/payments-platform-team`) wraps at its parts in
+/// a narrow column instead of widening the table past its region.
+pub fn breakable_ref(text: &str) -> AnyView {
+    let mut parts: Vec<String> = text.split_inclusive([':', '/']).map(str::to_owned).collect();
+    let last = parts.pop().unwrap_or_default();
+    let broken = parts.into_iter().map(|part| view! { {part}<wbr/> }).collect_view();
+    view! { {broken}{last} }.into_any()
+}
+
 /// Where the table is in the full result set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pagination {

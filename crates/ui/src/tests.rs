@@ -147,6 +147,15 @@ fn sortable_paged_table_builds_links() {
 }
 
 #[test]
+fn refs_break_after_their_separators() {
+    check(
+        || breakable_ref("group:default/payments-team"),
+        expect![[r#"group:<wbr>default/<wbr>payments-team"#]],
+    );
+    check(|| breakable_ref("plain"), expect![[r#"plain"#]]);
+}
+
+#[test]
 fn pagination_edges() {
     let p = |offset, limit, total| Pagination { offset, limit, total };
     assert_eq!(

@@ -84,11 +84,7 @@ fn SiteList(sites: DocSites, kind: String, owner: String) -> impl IntoView {
                             view! { <Link href=href>{title}</Link> }.into_any()
                         }),
                         TableColumn::new("entity", "Entity", |s: &DocSite| {
-                            // Break opportunities after `:` and `/`, so a long
-                            // ref wraps at its parts in a narrow column.
-                            let (kind, namespace, name) =
-                                (s.kind.clone(), s.namespace.clone(), s.name.clone());
-                            view! { {kind}":"<wbr/>{namespace}"/"<wbr/>{name} }.into_any()
+                            breakable_ref(&format!("{}:{}/{}", s.kind, s.namespace, s.name))
                         }),
                         TableColumn::new("owner", "Owner", |s: &DocSite| match (&s.owner_ref, &s.owner) {
                             (Some(r), Some(label)) => {

@@ -123,13 +123,14 @@ fn IndexBody(page: IndexPage, state: IndexQuery) -> impl IntoView {
 
 fn columns() -> Vec<TableColumn<Row>> {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default().into_any();
+    let reference = |v: &Option<String>| breakable_ref(v.as_deref().unwrap_or_default());
     vec![
         TableColumn::new("name", "Name", |r: &Row| {
             view! { <a class="pt-link" href=r.href.clone()>{r.label.clone()}</a> }.into_any()
         })
         .sortable(),
-        TableColumn::new("system", "System", move |r: &Row| opt(&r.system)).sortable(),
-        TableColumn::new("owner", "Owner", move |r: &Row| opt(&r.owner)).sortable(),
+        TableColumn::new("system", "System", move |r: &Row| reference(&r.system)).sortable(),
+        TableColumn::new("owner", "Owner", move |r: &Row| reference(&r.owner)).sortable(),
         TableColumn::new("type", "Type", move |r: &Row| opt(&r.ty)).sortable(),
         TableColumn::new("lifecycle", "Lifecycle", move |r: &Row| opt(&r.lifecycle)).sortable(),
         TableColumn::new("description", "Description", move |r: &Row| opt(&r.description)),
