@@ -4,39 +4,30 @@
 //! `portico techdocs publish` would. Readers keep the previous build while a
 //! new one runs, and can follow its log (Backstage's `/sync` events).
 //!
-//! Sources are the entity's `backstage.io/techdocs-ref: dir:<path>`, relative
-//! to the descriptor it was read from. Only entities read from files are
-//! built here (`file` locations and git discovery, whose repositories the
-//! catalog exports to disk); the folder must stay inside the location the
-//! integrator configured, so a descriptor cannot point the builder at the
-//! server's other files.
-//!
-//! "Changed" is a fingerprint of the source folder (paths, sizes, modification
-//! times), taken at most once per `techdocs.rebuildCheckSeconds` per site and
-//! stored as the build's etag. One build runs at a time: a build renders on
-//! every core.
+//! Where the sources are, and what "changed" means for them, is
+//! [`crate::sources`]: a folder on this server (`dir:`) or a branch of a git
+//! remote (`url:`). Sources are looked at, at most once per
+//! `techdocs.rebuildCheckSeconds` per site, and their version is stored as the
+//! build's etag. One build runs at a time: a build renders on every core.
 
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
-use portico_plugin_api::Entity;
 use portico_plugin_api::catalog::CatalogHandle;
 use portico_techdocs::BuildOptions;
 use portico_techdocs::output::{self, Metadata};
-use sha2::{Digest, Sha256};
 use tokio::sync::{Semaphore, broadcast};
 
 use crate::server::{SiteRef, Storage};
+use crate::sources::{self, Checkout, Remotes, Source};
 
 /// How often a site's sources are looked at, unless configured.
 pub(crate) const DEFAULT_CHECK_EVERY: Duration = Duration::from_secs(60);
 /// A build's log keeps at most this many lines (a site with thousands of
 /// warnings still shows the first ones and the end).
 const MAX_LOG_LINES: usize = 500;
-/// The fingerprint stops at this many files: a docs folder is not a monorepo.
-const MAX_FINGERPRINT_FILES: usize = 100_000;
 
 /// What a reader hears about a running build.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +73,10 @@ struct Inner {
     check_every: Duration,
     sites: Mutex<HashMap<String, SiteState>>,
     one_at_a_time: Semaphore,
+    remotes: Arc<Remotes>,
+    /// Held while a branch is fetched and while a site is built from a
+    /// fetched export: a fetch swaps the export's folder.
+    git: tokio::sync::Mutex<()>,
 }
 
 #[derive(Debug, Default)]
@@ -106,13 +101,11 @@ impl Running {
     }
 }
 
-/// A build to run: the repository root, the folder with mkdocs.yml, and the
-/// sources' fingerprint.
+/// A build to run: the sources on disk, and whether they are a fetched export.
 #[derive(Debug, Clone)]
 struct Plan {
-    root: PathBuf,
-    dir: PathBuf,
-    fingerprint: String,
+    checkout: Checkout,
+    fetched: bool,
 }
 
 impl LocalBuilder {
@@ -121,6 +114,7 @@ impl LocalBuilder {
         catalog: CatalogHandle,
         scratch: PathBuf,
         check_every: Duration,
+        remotes: Remotes,
     ) -> Self {
         Self(Arc::new(Inner {
             storage,
@@ -129,6 +123,8 @@ impl LocalBuilder {
             check_every,
             sites: Mutex::new(HashMap::new()),
             one_at_a_time: Semaphore::new(1),
+            remotes: Arc::new(remotes),
+            git: tokio::sync::Mutex::new(()),
         }))
     }
 
@@ -180,8 +176,8 @@ impl LocalBuilder {
         if let Some(running) = &state.running {
             return running.join();
         }
-        if let Some((fingerprint, failure)) = &state.failed
-            && *fingerprint == plan.fingerprint
+        if let Some((version, failure)) = &state.failed
+            && *version == plan.checkout.version
         {
             return SyncState::Failed(failure.clone());
         }
@@ -203,16 +199,18 @@ impl LocalBuilder {
                 return Err("The catalog could not be read; try again shortly.".into());
             }
         };
-        let (root, dir) = source_folder(&entity)?;
-        let folder = dir.clone();
-        let fingerprint = tokio::task::spawn_blocking(move || fingerprint(&folder))
+        let source = sources::source(&entity)?;
+        let fetched = matches!(source, Source::Git(_));
+        let _fetching = if fetched { Some(self.0.git.lock().await) } else { None };
+        let remotes = self.0.remotes.clone();
+        let checkout = tokio::task::spawn_blocking(move || source.check_out(&remotes))
             .await
             .map_err(|_| "The sources could not be read.".to_owned())??;
         let stored = self.0.storage.json::<Metadata>(site, output::METADATA_FILE).await;
-        if stored.is_some_and(|m| m.etag == fingerprint) {
+        if stored.is_some_and(|m| m.etag == checkout.version) {
             return Ok(None);
         }
-        Ok(Some(Plan { root, dir, fingerprint }))
+        Ok(Some(Plan { checkout, fetched }))
     }
 
     /// Appends a line to the running build's log and tells its readers.
@@ -252,7 +250,7 @@ impl LocalBuilder {
         let Some(running) = state.running.take() else { return };
         state.failed = outcome.err().map(|message| {
             tracing::warn!(site = %key, %message, "techdocs: local build failed");
-            (plan.fingerprint.clone(), Failure { message, log: running.log })
+            (plan.checkout.version.clone(), Failure { message, log: running.log })
         });
         // Readers hold receivers: they get `finish` before the channel closes.
         let _ = running.events.send(BuildEvent::Finish { updated });
@@ -262,13 +260,15 @@ impl LocalBuilder {
         let key = site.entity_ref();
         // The folder as the catalog's location sees it: readers are not
         // told the server's own paths.
-        let folder = plan.dir.strip_prefix(&plan.root).unwrap_or(Path::new(""));
+        let Checkout { root, dir, version } = plan.checkout.clone();
+        let folder = dir.strip_prefix(&root).unwrap_or(Path::new(""));
         let folder = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
         self.log(&key, format!("Building the documentation of {key} from {}", folder.display()));
         let started = Instant::now();
-        let options = BuildOptions { etag: Some(plan.fingerprint.clone()), ..Default::default() };
+        let options = BuildOptions { etag: Some(version), ..Default::default() };
         let scratch = self.0.scratch.clone();
-        let (root, dir) = (plan.root.clone(), plan.dir.clone());
+        // A fetch for another site of the same repository waits for the build.
+        let _export = if plan.fetched { Some(self.0.git.lock().await) } else { None };
         let builder = self.clone();
         let log_key = key.clone();
         let built = tokio::task::spawn_blocking(move || {
@@ -314,153 +314,5 @@ impl LocalBuilder {
         })?;
         self.log(&key, format!("Published {files} file(s)"));
         Ok(())
-    }
-}
-
-/// The repository root and the folder with mkdocs.yml for an entity's
-/// `backstage.io/techdocs-ref`, or why it cannot be built here.
-pub(crate) fn source_folder(entity: &Entity) -> Result<(PathBuf, PathBuf), String> {
-    let reference = entity.annotation(crate::TECHDOCS_REF).unwrap_or_default().trim();
-    let Some(relative) = reference.strip_prefix("dir:") else {
-        return Err(if reference.starts_with("url:") {
-            format!(
-                "`{reference}` names a URL; the portal builds `dir:` references only. Build and publish this site from CI (`portico techdocs publish`)."
-            )
-        } else {
-            format!("`{}: {reference}` is not `dir:<path>` or `url:<url>`.", crate::TECHDOCS_REF)
-        });
-    };
-    let location = entity.annotation(MANAGED_BY).unwrap_or_default();
-    let Some(descriptor) = location.strip_prefix("file:").map(Path::new) else {
-        return Err(format!(
-            "The entity was read from `{location}`; the portal builds docs of entities read from files (file locations and git discovery). Build and publish this site from CI."
-        ));
-    };
-    let relative = Path::new(relative.trim());
-    if relative.is_absolute() {
-        return Err(format!("`{reference}` must be relative to the entity's descriptor."));
-    }
-    let base = descriptor.parent().unwrap_or(Path::new("/"));
-    let origin = entity.annotation(MANAGED_BY_ORIGIN).and_then(|o| o.strip_prefix("file:"));
-    let boundary = origin.map_or_else(|| base.to_path_buf(), |o| fixed_prefix(Path::new(o)));
-    let wanted = base.join(relative);
-    let outside = || {
-        format!(
-            "`{reference}` points outside the folder the catalog reads ({}).",
-            boundary.display()
-        )
-    };
-    let boundary = boundary.canonicalize().map_err(|_| outside())?;
-    let dir = wanted
-        .canonicalize()
-        .map_err(|_| format!("The docs folder `{}` does not exist.", wanted.display()))?;
-    if !dir.starts_with(&boundary) {
-        return Err(outside());
-    }
-    Ok((boundary, dir))
-}
-
-const MANAGED_BY: &str = "backstage.io/managed-by-location";
-const MANAGED_BY_ORIGIN: &str = "backstage.io/managed-by-origin-location";
-
-/// The folder a file location covers: a glob's fixed part, or a file's folder.
-fn fixed_prefix(target: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in target.components() {
-        if let Component::Normal(name) = part
-            && name.to_string_lossy().contains(['*', '?', '[', '{'])
-        {
-            return out;
-        }
-        out.push(part);
-    }
-    out.parent().map(Path::to_path_buf).unwrap_or(out)
-}
-
-/// A hash of every file's path, size and modification time under `dir`
-/// (hidden files and folders skipped): what the build's etag is, so a view
-/// can tell whether the stored build is current without building.
-fn fingerprint(dir: &Path) -> Result<String, String> {
-    let mut files = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(folder) = pending.pop() {
-        let entries = std::fs::read_dir(&folder)
-            .map_err(|e| format!("The docs folder cannot be read: {e}"))?;
-        for entry in entries.flatten() {
-            if entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            let Ok(meta) = entry.metadata() else { continue };
-            if meta.is_dir() {
-                pending.push(entry.path());
-            } else {
-                let modified = meta
-                    .modified()
-                    .ok()
-                    .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                    .map_or(0, |d| d.as_nanos());
-                let path = entry.path();
-                let relative =
-                    path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().into_owned();
-                files.push((relative, meta.len(), modified));
-            }
-            if files.len() > MAX_FINGERPRINT_FILES {
-                return Err(format!(
-                    "The docs folder holds more than {MAX_FINGERPRINT_FILES} files; build it from CI."
-                ));
-            }
-        }
-    }
-    files.sort();
-    let mut hasher = Sha256::new();
-    for (path, len, modified) in files {
-        hasher.update(path.as_bytes());
-        hasher.update([0]);
-        hasher.update(len.to_le_bytes());
-        hasher.update(modified.to_le_bytes());
-    }
-    Ok(format!("local-{}", hex::encode(&hasher.finalize()[..10])))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{fingerprint, fixed_prefix};
-    use std::path::Path;
-
-    #[test]
-    fn a_location_covers_its_glob_s_fixed_folder_or_its_file_s_folder() {
-        let cases = [
-            ("/srv/repo/**/catalog-info.yaml", "/srv/repo"),
-            ("/srv/repo/services/*/catalog-info.yaml", "/srv/repo/services"),
-            ("/srv/repo/catalog-info.yaml", "/srv/repo"),
-            ("/srv/{a,b}/catalog-info.yaml", "/srv"),
-            ("/catalog-info.yaml", "/"),
-        ];
-        for (target, folder) in cases {
-            assert_eq!(fixed_prefix(Path::new(target)), Path::new(folder), "{target}");
-        }
-    }
-
-    #[test]
-    fn the_fingerprint_changes_with_any_file_and_ignores_hidden_ones() {
-        let dir = tempfile::tempdir().expect("dir");
-        let write = |path: &str, text: &str| {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-            std::fs::write(path, text).expect("write");
-        };
-        write("mkdocs.yml", "site_name: A\n");
-        write("docs/index.md", "# A\n");
-        let first = fingerprint(dir.path()).expect("fingerprint");
-        assert!(first.starts_with("local-"), "{first}");
-        assert_eq!(fingerprint(dir.path()).expect("again"), first, "stable");
-        write(".git/HEAD", "ref: refs/heads/main\n");
-        assert_eq!(fingerprint(dir.path()).expect("hidden"), first, "hidden files do not count");
-        write("docs/index.md", "# A, longer\n");
-        let edited = fingerprint(dir.path()).expect("edited");
-        assert_ne!(edited, first);
-        write("docs/img/new.png", "png");
-        assert_ne!(fingerprint(dir.path()).expect("added"), edited);
-        assert!(fingerprint(&dir.path().join("missing")).is_err());
     }
 }

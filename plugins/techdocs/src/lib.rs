@@ -25,6 +25,8 @@ mod routes;
 mod search;
 #[cfg(feature = "ssr")]
 mod server;
+#[cfg(feature = "ssr")]
+mod sources;
 mod ui;
 
 #[cfg(feature = "ssr")]

@@ -42,6 +42,12 @@ pub(crate) struct Opened {
     pub(crate) builder: Option<LocalBuilder>,
 }
 
+/// One `backend.reading.allow` entry.
+#[derive(Debug, serde::Deserialize)]
+struct AllowHost {
+    host: String,
+}
+
 pub(crate) fn open(ctx: &PluginContext) -> Result<Opened, ConfigError> {
     static OPENED: Mutex<Vec<(Arc<PortalConfig>, Opened)>> = Mutex::new(Vec::new());
     let mut opened = OPENED.lock().unwrap_or_else(PoisonError::into_inner);
@@ -59,6 +65,17 @@ pub(crate) fn open(ctx: &PluginContext) -> Result<Opened, ConfigError> {
         key: "techdocs.publisher".into(),
         message: e.to_string(),
     })?;
+    let remotes = crate::sources::Remotes {
+        integrations: ctx.config.get("integrations")?.unwrap_or_default(),
+        allow: ctx
+            .config
+            .get::<Vec<AllowHost>>("backend.reading.allow")?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| a.host)
+            .collect(),
+        home: ctx.data_dir().join("git"),
+    };
     let builder = (config.builder == BuilderMode::Local).then(|| {
         let check = config.rebuild_check_seconds.map(Duration::from_secs);
         LocalBuilder::new(
@@ -66,6 +83,7 @@ pub(crate) fn open(ctx: &PluginContext) -> Result<Opened, ConfigError> {
             ctx.catalog.clone(),
             ctx.data_dir().join("builds"),
             check.unwrap_or(crate::builder::DEFAULT_CHECK_EVERY),
+            remotes,
         )
     });
     let found = Opened { storage, builder };

@@ -8,6 +8,7 @@ mod catalog_crash;
 mod catalog_git;
 mod catalog_predicates;
 mod cli;
+mod git_server;
 mod http;
 mod search;
 mod support;

@@ -1,9 +1,12 @@
 //! `techdocs.builder: local`: the portal builds an entity's docs from the
-//! `dir:` its descriptor names, on the first view and again when the sources
-//! change, keeps the previous site when a build fails, and says why when it
-//! cannot build (a URL reference, a folder outside the catalog's location,
-//! no such entity). The catalog reads real files; builds are real.
+//! `dir:` its descriptor names, or from the branch of a git remote its `url:`
+//! names (fetched from a real git server on loopback), on the first view and
+//! again when the sources change, keeps the previous site when a build fails,
+//! and says why when it cannot build (a host not allowed, a folder outside
+//! the catalog's location, no such entity). The catalog reads real files;
+//! builds are real.
 
+use crate::git_server::git_http;
 use crate::support::{Backend, Reply, TestApp, git, write_files};
 use axum::body::Body;
 use axum::http::Request;
@@ -13,7 +16,8 @@ const HANDBOOK: &str = "/docs/default/component/handbook/";
 const SYNC: &str = "/api/techdocs/sync/default/component/handbook";
 
 /// A repository with three components: `handbook` (docs next to it),
-/// `straying` (its `dir:` leaves the repository) and `remote` (a URL reference).
+/// `straying` (its `dir:` leaves the repository) and `remote` (a URL
+/// reference on a host the portal may not read from).
 fn repository(root: &Path) {
     write_files(
         root,
@@ -30,7 +34,7 @@ fn repository(root: &Path) {
             ),
             (
                 "repo/services/remote/catalog-info.yaml",
-                "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: remote\n  annotations:\n    backstage.io/techdocs-ref: url:https://github.com/acme/remote\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n",
+                "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: remote\n  annotations:\n    backstage.io/techdocs-ref: url:https://github.com/acme/remote/tree/main/docs\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n",
             ),
             ("elsewhere/mkdocs.yml", "site_name: Not for the portal\n"),
             ("elsewhere/docs/index.md", "# Secret\n"),
@@ -162,7 +166,11 @@ async fn sources_the_portal_cannot_build_are_refused_with_the_reason() {
 
     let remote = app.get("/docs/default/component/remote/").await;
     assert_eq!(remote.status, 404);
-    assert!(remote.body.contains("names a URL"), "{}", remote.body);
+    assert!(
+        remote.body.contains("Reading from github.com is not allowed"),
+        "nothing is fetched from a host that is neither allowed nor an integration: {}",
+        remote.body
+    );
 
     let unknown = app.get("/docs/default/component/nobody/").await;
     assert_eq!(unknown.status, 404);
@@ -202,4 +210,87 @@ async fn sources_the_portal_cannot_build_are_refused_with_the_reason() {
         "{}",
         remote.body
     );
+}
+
+fn component(name: &str, techdocs_ref: &str) -> String {
+    format!(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: {name}\n  annotations:\n    backstage.io/techdocs-ref: {techdocs_ref}\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n"
+    )
+}
+
+/// A `url:` reference: the branch is fetched from the git server (smart HTTP
+/// on loopback), the site built from the named folder with the commit as its
+/// etag, and built again when the branch moves; a folder the branch does not
+/// have is reported.
+#[tokio::test]
+async fn url_references_are_fetched_from_the_git_host_and_follow_the_branch() {
+    let dir = tempfile::tempdir().expect("dir");
+    let served = dir.path().join("served");
+    let remote = served.join("docs-repo");
+    write_files(
+        &remote,
+        &[
+            ("site/mkdocs.yml", "site_name: Fetched\nnav:\n  - Home: index.md\n"),
+            ("site/docs/index.md", "# Fetched\n\nFrom the git host.\n"),
+        ],
+    );
+    git(&remote, &["init", "-q", "-b", "main"]);
+    git(&remote, &["add", "-A"]);
+    git(&remote, &["commit", "-q", "-m", "docs"]);
+    let base = git_http(&served).await;
+    let tree = format!("{base}/docs-repo/tree/main");
+    write_files(
+        dir.path(),
+        &[
+            ("repo/fetched.yaml", &component("fetched", &format!("url:{tree}/site"))),
+            ("repo/nowhere.yaml", &component("nowhere", &format!("url:{tree}/nope"))),
+        ],
+    );
+    let host = base.trim_start_matches("http://");
+    let yaml = format!(
+        "backend:\n  reading:\n    allow:\n      - host: {host}\ncatalog:\n  locations:\n    - type: file\n      target: {repo}/*.yaml\ntechdocs:\n  builder: local\n  rebuildCheckSeconds: 0\n  publisher:\n    type: local\n    local:\n      publishDirectory: {publish}\n",
+        repo = dir.path().join("repo").display(),
+        publish = dir.path().join("publish").display(),
+    );
+    let app = TestApp::new(Backend::Sqlite, &yaml).await.expect("app");
+    for name in ["fetched", "nowhere"] {
+        let path = format!("/api/catalog/entities/by-name/component/default/{name}");
+        app.wait_for(&path, |r| r.status == 200).await;
+    }
+    let fetched = "/docs/default/component/fetched/";
+    let sync = "/api/techdocs/sync/default/component/fetched";
+    let head = |repo: &Path| {
+        let out = std::process::Command::new("git")
+            .args(["rev-parse", "HEAD"])
+            .current_dir(repo)
+            .output()
+            .expect("git rev-parse");
+        String::from_utf8(out.stdout).expect("utf-8").trim().to_owned()
+    };
+
+    let first = app.get(fetched).await;
+    assert!(first.body.contains("The documentation is being built"), "{}", first.body);
+    assert_eq!(app.get(sync).await.body, "{\"updated\":true}");
+    let page = app.get(fetched).await;
+    assert!(page.body.contains("From the git host."), "{}", page.body);
+    let commit = head(&remote);
+    assert!(page.body.contains(&commit[..12]), "built from commit {commit}: {}", page.body);
+    let metadata = app.get("/api/techdocs/metadata/techdocs/default/component/fetched").await;
+    assert!(metadata.body.contains(&format!("\"etag\":\"{commit}\"")), "{}", metadata.body);
+
+    // The branch has not moved: nothing to build.
+    assert_eq!(app.get(sync).await.body, "{\"updated\":false}");
+
+    // A new commit on the branch: fetched and built again.
+    std::fs::write(remote.join("site/docs/index.md"), "# Fetched\n\nSecond commit.\n")
+        .expect("edit");
+    git(&remote, &["commit", "-q", "-am", "edit"]);
+    assert_eq!(app.get(sync).await.body, "{\"updated\":true}");
+    let page = app.get(fetched).await;
+    assert!(page.body.contains("Second commit."), "{}", page.body);
+    assert!(page.body.contains(&head(&remote)[..12]));
+
+    let nowhere = app.get("/docs/default/component/nowhere/").await;
+    assert_eq!(nowhere.status, 404, "{}", nowhere.body);
+    assert!(nowhere.body.contains("There is no folder `nope`"), "{}", nowhere.body);
 }

@@ -8,9 +8,10 @@
 
 use super::ingest::{self, Rules};
 use super::read::{Reader, Target};
+use super::search;
 use super::store::{self, Location};
-use super::{git, search};
 use crate::config::Config;
+use portico_catalog_model::diagnostic::MAX_FILE_BYTES;
 use portico_plugin_api::search::SearchHandle;
 use portico_plugin_api::server::Db;
 use std::collections::HashMap;
@@ -96,7 +97,7 @@ impl Engine {
                 tracing::warn!(url = %entry.url, glob, "gitDiscovery glob leaves the repository; entry skipped");
                 return None;
             }
-            Some((entry, git::tree_dir(&self.git_home, entry).join(glob).display().to_string()))
+            Some((entry, portico_git::tree_dir(&self.git_home, &remote(entry)).join(glob).display().to_string()))
         })
     }
 
@@ -115,9 +116,14 @@ impl Engine {
                 continue;
             }
             let credential = self.reader.credential_for(&entry.url);
-            let (home, job) = (self.git_home.clone(), entry.clone());
+            let (home, job) = (self.git_home.clone(), remote(entry));
             let synced = tokio::task::spawn_blocking(move || {
-                git::sync(&home, &job, credential, git::Limits::default())
+                // The catalog would refuse larger files anyway.
+                let limits = portico_git::Limits {
+                    max_file_bytes: MAX_FILE_BYTES as u64,
+                    ..Default::default()
+                };
+                portico_git::sync(&home, &job, credential, limits)
             })
             .await;
             match synced {
@@ -337,5 +343,14 @@ impl Engine {
                 None => return,
             }
         }
+    }
+}
+
+/// The branch a `catalog.gitDiscovery` entry fetches.
+fn remote(entry: &crate::config::GitDiscovery) -> portico_git::Remote {
+    portico_git::Remote {
+        url: entry.url.clone(),
+        branch: entry.branch.clone(),
+        ca_file: entry.ca_file.clone(),
     }
 }

@@ -4,9 +4,7 @@
 
 pub(crate) mod api;
 pub(crate) mod engine;
-mod git;
 pub(crate) mod ingest;
-mod integrations;
 mod predicate;
 pub(crate) mod query;
 pub(crate) mod read;
@@ -17,8 +15,8 @@ pub(crate) mod views;
 
 use crate::config::Config;
 use engine::Engine;
-use integrations::Integrations;
 use portico_catalog_model::diagnostic::MAX_FILE_BYTES;
+use portico_git::Integrations;
 use portico_plugin_api::Entity;
 use portico_plugin_api::catalog::{CatalogError, CatalogFuture, CatalogService};
 use portico_plugin_api::server::{Backend, ConfigError, Db, PluginContext};

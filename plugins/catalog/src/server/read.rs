@@ -4,7 +4,7 @@
 //! Backstage. Every read is size-capped, and invalid UTF-8 is an error that
 //! names the file, never a panic.
 
-use super::integrations::{Credential, Integrations, host_of};
+use portico_git::{Credential, Integrations, host_of};
 use std::path::{Component, Path, PathBuf};
 
 /// A location target: `file:/abs/path` or `url:https://…`.
@@ -177,8 +177,7 @@ impl Reader {
 
     /// Whether `url` targets may name `host`: an allowed or an integration host.
     fn allows(&self, host: &str) -> bool {
-        host_allowed(host, &self.allow)
-            || self.integrations.hosts().any(|h| h.eq_ignore_ascii_case(host))
+        self.integrations.readable(host, &self.allow)
     }
 
     fn client(&self) -> &reqwest::Client {
@@ -301,21 +300,6 @@ fn without_url(e: &reqwest::Error) -> String {
         text = text.replace(&format!(" ({url})"), "");
     }
     text
-}
-
-/// `backend.reading.allow` matching: exact host (with port when given), or `*.domain`.
-pub(crate) fn host_allowed(host: &str, allow: &[String]) -> bool {
-    let bare = host.rsplit_once(':').map_or(host, |(h, _)| h);
-    allow.iter().any(|rule| {
-        let rule = rule.to_ascii_lowercase();
-        if let Some(suffix) = rule.strip_prefix("*.") {
-            bare.ends_with(&format!(".{suffix}"))
-        } else if rule.contains(':') {
-            host == rule
-        } else {
-            bare == rule
-        }
-    })
 }
 
 #[cfg(test)]

@@ -1,51 +1,60 @@
-//! Git discovery (`catalog.gitDiscovery`): fetches one branch of a remote with
-//! gix (pure Rust: no git binary, no C library) and exports that branch's
-//! files to a folder of their own, which the catalog then reads as a `file`
-//! location with the entry's glob. Relative targets and `$text` placeholders
-//! in the discovered files therefore resolve inside the repository, exactly as
-//! for files on disk.
+//! One branch of a git remote, fetched with gix (pure Rust: no git binary,
+//! no C library) and exported to a folder of its own. The catalog's git
+//! discovery reads that folder as a `file` location (so relative targets and
+//! `$text` placeholders resolve inside the repository, exactly as for files on
+//! disk); TechDocs builds a site from it.
 //!
-//! Layout under the catalog's data folder: `git/<key>/repo.git` (a bare
-//! repository, fetched at depth 1), `git/<key>/tree` (the exported files) and
-//! `git/<key>/commit` (which commit `tree` holds). `<key>` is derived from the
+//! Layout under the caller's folder (`home`): `<key>/repo.git` (a bare
+//! repository, fetched at depth 1), `<key>/tree` (the exported files) and
+//! `<key>/commit` (which commit `tree` holds). `<key>` is derived from the
 //! URL and branch, so the exported path, and with it every location and
 //! entity ref, stays the same from one commit to the next.
+//!
+//! Two syncs of one remote under one `home` must not run at the same time
+//! (both would swap the exported folder): callers serialise them.
 //!
 //! `file://` remotes are opened in place rather than fetched: gix fetches from
 //! local paths by starting `git-upload-pack`, and reading them directly needs
 //! no git binary at all.
 
-use super::integrations::Credential;
-use crate::config::GitDiscovery;
+use crate::integrations::Credential;
 use sha2::{Digest, Sha256};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-/// What an export may hold at most: a descriptor repository is small, and a
-/// hostile or mistaken one (a monorepo with build output) must not fill the disk.
+/// A branch of a remote to fetch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Remote {
+    /// `https://…`, `http://…`, `git://…` or `file://…` (opened in place).
+    pub url: String,
+    /// The branch to read.
+    pub branch: String,
+    /// A PEM file of certificate authorities to trust for this remote, on top
+    /// of the system's (an internal server with its own CA).
+    pub ca_file: Option<PathBuf>,
+}
+
+/// What an export may hold at most: a hostile or mistaken repository (a
+/// monorepo with build output) must not fill the disk.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Limits {
-    /// Files larger than this are skipped (the catalog would refuse them anyway).
-    pub(crate) max_file_bytes: u64,
+pub struct Limits {
+    /// Files larger than this are skipped.
+    pub max_file_bytes: u64,
     /// At most this many files are exported.
-    pub(crate) max_files: usize,
+    pub max_files: usize,
     /// At most this many bytes in all.
-    pub(crate) max_total_bytes: u64,
+    pub max_total_bytes: u64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self {
-            max_file_bytes: portico_catalog_model::diagnostic::MAX_FILE_BYTES as u64,
-            max_files: 50_000,
-            max_total_bytes: 512 << 20,
-        }
+        Self { max_file_bytes: 64 << 20, max_files: 50_000, max_total_bytes: 512 << 20 }
     }
 }
 
 /// Why a repository could not be synced; the message names the URL and branch.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum GitError {
+pub enum GitError {
     #[error("git remote {url} (branch {branch}): {message}")]
     Remote { url: String, branch: String, message: String },
     #[error("git export to {path}: {source}")]
@@ -54,30 +63,30 @@ pub(crate) enum GitError {
 
 /// The outcome of one sync.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Synced {
+pub struct Synced {
     /// The commit the exported tree holds (hex).
-    pub(crate) commit: String,
+    pub commit: String,
     /// Whether the export changed in this sync.
-    pub(crate) changed: bool,
+    pub changed: bool,
     /// Files skipped for the limits (path and reason).
-    pub(crate) skipped: Vec<String>,
+    pub skipped: Vec<String>,
 }
 
 /// The folder an entry's files are exported to (stable across commits).
-pub(crate) fn tree_dir(home: &Path, entry: &GitDiscovery) -> PathBuf {
+pub fn tree_dir(home: &Path, entry: &Remote) -> PathBuf {
     entry_home(home, entry).join("tree")
 }
 
-fn entry_home(home: &Path, entry: &GitDiscovery) -> PathBuf {
+fn entry_home(home: &Path, entry: &Remote) -> PathBuf {
     let digest = Sha256::digest(format!("{}#{}", entry.url, entry.branch).as_bytes());
     home.join(hex::encode(&digest[..8]))
 }
 
 /// Fetches `entry`'s branch and exports it under `home` when its commit moved.
 /// Blocking (network and disk): call it from a blocking thread.
-pub(crate) fn sync(
+pub fn sync(
     home: &Path,
-    entry: &GitDiscovery,
+    entry: &Remote,
     credential: Option<Credential>,
     limits: Limits,
 ) -> Result<Synced, GitError> {
@@ -142,7 +151,7 @@ pub(crate) fn sync(
 /// certificate authorities.
 fn fetch(
     path: &Path,
-    entry: &GitDiscovery,
+    entry: &Remote,
     credential: Option<Credential>,
 ) -> Result<gix::Repository, String> {
     // gix's HTTP transport (reqwest 0.13 with rustls, no built-in crypto)
@@ -194,7 +203,7 @@ fn fetch(
 /// HTTP transport options that also trust the certificates in `ca_file`.
 fn trusting(
     repo: &gix::Repository,
-    entry: &GitDiscovery,
+    entry: &Remote,
     ca_file: &Path,
 ) -> Result<Box<dyn std::any::Any>, String> {
     use gix::protocol::transport::client::blocking_io::http;
@@ -293,11 +302,9 @@ mod tests {
 
     #[test]
     fn the_export_folder_depends_on_url_and_branch_only() {
-        let entry = |url: &str, branch: &str| GitDiscovery {
+        let entry = |url: &str, branch: &str| Remote {
             url: url.into(),
             branch: branch.into(),
-            glob: "**/catalog-info.yaml".into(),
-            schedule: None,
             ca_file: None,
         };
         let home = Path::new("/data");

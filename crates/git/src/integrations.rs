@@ -1,9 +1,9 @@
 //! Credentials for source hosts, read from Backstage's root `integrations`
 //! section: `github` and `gitlab` entries with a `host` and a `token` (other
 //! fields of those entries, such as `apiBaseUrl`, are accepted and unused).
-//! Git discovery fetches private repositories with them, and `url` locations
-//! read private files; a configured host is also readable without a
-//! `backend.reading.allow` entry, as in Backstage.
+//! Git discovery and TechDocs fetch private repositories with them, and `url`
+//! locations read private files; a configured host is also readable without a
+//! `backend.reading.allow` entry, as in Backstage ([`Integrations::readable`]).
 //!
 //! A token goes only to its own host, over the request's authentication
 //! (never in a URL, so no error message or log line can carry it), and its
@@ -11,9 +11,9 @@
 
 use serde::Deserialize;
 
-/// `integrations`, as far as the catalog uses it.
+/// `integrations`, as far as Portico uses it.
 #[derive(Debug, Clone, Default, Deserialize)]
-pub(crate) struct Integrations {
+pub struct Integrations {
     #[serde(default)]
     github: Vec<HostEntry>,
     #[serde(default)]
@@ -37,15 +37,15 @@ impl std::fmt::Debug for HostEntry {
 
 /// Which kind of host a credential is for: each spells its token differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Provider {
+pub enum Provider {
     GitHub,
     GitLab,
 }
 
 /// A token for one host.
 #[derive(Clone, PartialEq, Eq)]
-pub(crate) struct Credential {
-    pub(crate) provider: Provider,
+pub struct Credential {
+    pub provider: Provider,
     token: String,
 }
 
@@ -58,7 +58,7 @@ impl std::fmt::Debug for Credential {
 impl Credential {
     /// User name and password for git over HTTP(S), as each host documents
     /// them for access tokens.
-    pub(crate) fn git_account(&self) -> (&'static str, &str) {
+    pub fn git_account(&self) -> (&'static str, &str) {
         match self.provider {
             Provider::GitHub => ("x-access-token", &self.token),
             Provider::GitLab => ("oauth2", &self.token),
@@ -66,7 +66,7 @@ impl Credential {
     }
 
     /// The `Authorization` header value for reading a file over HTTP(S).
-    pub(crate) fn authorization(&self) -> String {
+    pub fn authorization(&self) -> String {
         match self.provider {
             Provider::GitHub => format!("token {}", self.token),
             Provider::GitLab => format!("Bearer {}", self.token),
@@ -77,7 +77,7 @@ impl Credential {
 impl Integrations {
     /// The credential configured for `host` (`name` or `name:port`, as the URL
     /// spells it; compared without case). Entries without a token give none.
-    pub(crate) fn credential(&self, host: &str) -> Option<Credential> {
+    pub fn credential(&self, host: &str) -> Option<Credential> {
         let providers = [(Provider::GitHub, &self.github), (Provider::GitLab, &self.gitlab)];
         providers.into_iter().find_map(|(provider, entries)| {
             let entry = entries.iter().find(|e| e.host.eq_ignore_ascii_case(host))?;
@@ -87,14 +87,36 @@ impl Integrations {
     }
 
     /// Every configured host (readable as if in `backend.reading.allow`).
-    pub(crate) fn hosts(&self) -> impl Iterator<Item = &str> {
+    pub fn hosts(&self) -> impl Iterator<Item = &str> {
         self.github.iter().chain(&self.gitlab).map(|e| e.host.as_str())
     }
+
+    /// Whether URLs on `host` may be read: a host of `backend.reading.allow`
+    /// (`allow`) or of an integration. Everything else is refused, so an
+    /// entity's author cannot make the server fetch from its private network.
+    pub fn readable(&self, host: &str, allow: &[String]) -> bool {
+        host_allowed(host, allow) || self.hosts().any(|h| h.eq_ignore_ascii_case(host))
+    }
+}
+
+/// `backend.reading.allow` matching: exact host (with port when given), or `*.domain`.
+pub fn host_allowed(host: &str, allow: &[String]) -> bool {
+    let bare = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    allow.iter().any(|rule| {
+        let rule = rule.to_ascii_lowercase();
+        if let Some(suffix) = rule.strip_prefix("*.") {
+            bare.ends_with(&format!(".{suffix}"))
+        } else if rule.contains(':') {
+            host == rule
+        } else {
+            bare == rule
+        }
+    })
 }
 
 /// The `host[:port]` of a URL, as integrations and `backend.reading.allow`
 /// name hosts; `None` when it has none.
-pub(crate) fn host_of(url: &reqwest::Url) -> Option<String> {
+pub fn host_of(url: &url::Url) -> Option<String> {
     let host = url.host_str()?;
     Some(match url.port() {
         Some(port) => format!("{host}:{port}"),
@@ -136,7 +158,7 @@ mod tests {
 
     #[test]
     fn hosts_of_urls() {
-        let host = |u: &str| host_of(&reqwest::Url::parse(u).expect("url"));
+        let host = |u: &str| host_of(&url::Url::parse(u).expect("url"));
         assert_eq!(host("https://github.com/o/r.git").as_deref(), Some("github.com"));
         assert_eq!(host("http://127.0.0.1:8080/r").as_deref(), Some("127.0.0.1:8080"));
         // Not lower-cased for non-web schemes: hosts are compared without case.
