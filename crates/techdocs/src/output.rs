@@ -13,7 +13,7 @@
 
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -332,20 +332,26 @@ pub fn replace_dir<T>(dest: &Path, fill: impl FnOnce(&Path) -> io::Result<T>) ->
 /// `xargs -P4 rm` on this machine), out of a build of about 600 ms.
 fn remove_tree(dir: &Path) -> io::Result<()> {
     let mut files = Vec::new();
-    let mut dirs = Vec::new();
+    // Folders by depth: those of one depth are removed together, the deepest
+    // first, so each is empty when its turn comes. (One at a time, the 400
+    // folders of a page-per-folder site took another 60–80 ms.)
+    let mut dirs: Vec<Vec<PathBuf>> = Vec::new();
     for entry in walkdir::WalkDir::new(dir).follow_links(false) {
         let entry = entry.map_err(io::Error::other)?;
         if entry.file_type().is_dir() {
-            dirs.push(entry.into_path());
+            let depth = entry.depth();
+            if dirs.len() <= depth {
+                dirs.resize_with(depth + 1, Vec::new);
+            }
+            dirs[depth].push(entry.into_path());
         } else {
             // Files and symlinks alike: a link is removed, never followed.
             files.push(entry.into_path());
         }
     }
     files.par_iter().try_for_each(fs::remove_file)?;
-    // Deepest first: a folder is empty when its turn comes.
-    for dir in dirs.iter().rev() {
-        fs::remove_dir(dir)?;
+    for level in dirs.iter().rev() {
+        level.par_iter().try_for_each(fs::remove_dir)?;
     }
     Ok(())
 }
