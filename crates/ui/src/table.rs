@@ -184,6 +184,9 @@ pub fn Table<T: Send + Sync + 'static>(
             .collect_view()
             .into_any()
     };
+    // Another page of rows may be shorter (the last one), and the island
+    // router cannot patch a list to another length (docs/adr/0004-islands.md):
+    // `external` has these links load their page in full, as without JavaScript.
     let pager = pagination.zip(page_href).map(|(p, href)| {
         let prev = p.prev().map(|o| href.run(o));
         let next = p.next().map(|o| href.run(o));
@@ -191,11 +194,11 @@ pub fn Table<T: Send + Sync + 'static>(
             <nav class="pt-table__pager" aria-label=format!("{caption} pages")>
                 <span class="pt-table__summary" aria-live="polite">{p.summary()}</span>
                 {match prev {
-                    Some(h) => view! { <a class="pt-button pt-button--secondary" href=h rel="prev">"Previous"</a> }.into_any(),
+                    Some(h) => view! { <a class="pt-button pt-button--secondary" href=h rel="prev external">"Previous"</a> }.into_any(),
                     None => view! { <span class="pt-button pt-button--secondary" aria-disabled="true">"Previous"</span> }.into_any(),
                 }}
                 {match next {
-                    Some(h) => view! { <a class="pt-button pt-button--secondary" href=h rel="next">"Next"</a> }.into_any(),
+                    Some(h) => view! { <a class="pt-button pt-button--secondary" href=h rel="next external">"Next"</a> }.into_any(),
                     None => view! { <span class="pt-button pt-button--secondary" aria-disabled="true">"Next"</span> }.into_any(),
                 }}
             </nav>

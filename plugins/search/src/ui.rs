@@ -199,10 +199,12 @@ fn Pager(params: SearchParams, page: usize, pages: usize) -> impl IntoView {
         let prev = (page > 1).then(|| href(&SearchParams { page: page - 1, ..params.clone() }));
         let next = (page < pages).then(|| href(&SearchParams { page: page + 1, ..params.clone() }));
         view! {
+            // `external`: the last page may be shorter, and the island router
+            // cannot patch a list to another length (docs/adr/0004-islands.md).
             <nav class="pt-search__pager" aria-label="Result pages">
-                {prev.map(|h| view! { <a class="pt-link" href=h rel="prev">"Previous"</a> })}
+                {prev.map(|h| view! { <a class="pt-link" href=h rel="prev external">"Previous"</a> })}
                 <span>{format!("Page {page} of {pages}")}</span>
-                {next.map(|h| view! { <a class="pt-link" href=h rel="next">"Next"</a> })}
+                {next.map(|h| view! { <a class="pt-link" href=h rel="next external">"Next"</a> })}
             </nav>
         }
     })

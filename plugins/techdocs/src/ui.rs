@@ -32,8 +32,14 @@ pub(crate) fn DocsIndex() -> impl IntoView {
                             Ok(sites) if sites.total == 0 => view! {
                                 <EmptyState
                                     title="No documentation yet"
-                                    description="Publish a site with `portico techdocs build` and `portico techdocs publish`."
-                                />
+                                    description="Sites are listed here once they are published."
+                                >
+                                    <p>
+                                        "Annotate an entity with " <code>"backstage.io/techdocs-ref: dir:."</code>
+                                        " and open its Docs tab, or publish from CI with "
+                                        <code>"portico techdocs publish"</code> "."
+                                    </p>
+                                </EmptyState>
                             }.into_any(),
                             Ok(sites) => view! { <SiteList sites=sites kind=kind owner=owner/> }.into_any(),
                             Err(e) => view! { <ErrorPanel title="Could not list the documentation" message=e.to_string()/> }.into_any(),

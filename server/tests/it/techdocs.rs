@@ -354,3 +354,20 @@ async fn the_reader_searches_its_own_site_only() {
     assert_eq!(syntax.status, 200, "{}", syntax.body);
     assert!(syntax.body.contains("Mind the gap."), "the page still shows: {}", syntax.body);
 }
+
+#[tokio::test]
+async fn an_empty_docs_index_says_how_sites_get_there() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = TestApp::new(Backend::Sqlite, &config(dir.path())).await.expect("app");
+    let index = app.get("/docs").await;
+    assert_eq!(index.status, 200);
+    assert!(index.body.contains("No documentation yet"), "{}", index.body);
+    assert!(
+        index.body.contains("<code>backstage.io/techdocs-ref: dir:.</code>")
+            && index.body.contains("<code>portico techdocs publish</code>"),
+        "commands are code, not Markdown backticks: {}",
+        index.body
+    );
+    let main = index.body.split("<main").nth(1).expect("a main region");
+    assert!(!main.contains('`'), "no Markdown backticks on the page: {main}");
+}
