@@ -99,6 +99,23 @@ impl Integrations {
     }
 }
 
+/// `backend.reading.allow`: its entries' hosts (`{host: example.com}`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(from = "Vec<AllowEntry>")]
+pub struct ReadingAllow(pub Vec<String>);
+
+/// One `backend.reading.allow` entry (Backstage's `paths` are not read).
+#[derive(Deserialize)]
+struct AllowEntry {
+    host: String,
+}
+
+impl From<Vec<AllowEntry>> for ReadingAllow {
+    fn from(entries: Vec<AllowEntry>) -> Self {
+        Self(entries.into_iter().map(|e| e.host).collect())
+    }
+}
+
 /// `backend.reading.allow` matching: exact host (with port when given), or `*.domain`.
 pub fn host_allowed(host: &str, allow: &[String]) -> bool {
     let bare = host.rsplit_once(':').map_or(host, |(h, _)| h);

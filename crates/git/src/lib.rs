@@ -14,5 +14,5 @@ pub mod integrations;
 pub mod tree_url;
 
 pub use fetch::{GitError, Limits, Remote, Synced, sync, tree_dir};
-pub use integrations::{Credential, Integrations, host_allowed, host_of};
+pub use integrations::{Credential, Integrations, ReadingAllow, host_allowed, host_of};
 pub use tree_url::TreeUrl;

@@ -133,23 +133,63 @@ impl LocalBuilder {
     }
 
     /// Looks at the site's sources (at most once per check period) and starts
-    /// a build when they changed or nothing is published yet.
+    /// a build when they changed or nothing is published yet: what `/sync`
+    /// answers, once it has looked.
     pub(crate) async fn sync(&self, site: &SiteRef) -> SyncState {
-        let key = site.entity_ref();
-        {
-            let mut sites = self.sites();
-            let state = sites.entry(key.clone()).or_default();
-            if let Some(running) = &state.running {
-                return running.join();
-            }
-            if state.checked.is_some_and(|at| at.elapsed() < self.0.check_every) {
-                return match &state.failed {
-                    Some((_, failure)) => SyncState::Failed(failure.clone()),
-                    None => SyncState::Current,
-                };
-            }
-            state.checked = Some(Instant::now());
+        match self.settled(site) {
+            Some(state) => state,
+            None => self.check(site).await,
         }
+    }
+
+    /// [`Self::sync`] for a page view: when a site is published, a due look
+    /// at its sources runs in the background and the page is served at once.
+    /// (For a `url:` source the look is a fetch from the git host, which may
+    /// also wait for another site's build from the same export.) A build it
+    /// starts reaches open readers through the events stream.
+    pub(crate) async fn sync_for_view(&self, site: &SiteRef) -> SyncState {
+        if let Some(state) = self.settled(site) {
+            return state;
+        }
+        if self.0.storage.json::<Metadata>(site, output::METADATA_FILE).await.is_none() {
+            return self.check(site).await;
+        }
+        let builder = self.clone();
+        let looked_at = site.clone();
+        tokio::spawn(async move { builder.check(&looked_at).await });
+        self.known(&site.entity_ref())
+    }
+
+    /// The site's state when no look at its sources is due (a build is
+    /// running, or the last look is recent); `None` when one is, which is
+    /// then counted as taken.
+    fn settled(&self, site: &SiteRef) -> Option<SyncState> {
+        let key = site.entity_ref();
+        let mut sites = self.sites();
+        let state = sites.entry(key.clone()).or_default();
+        if let Some(running) = &state.running {
+            return Some(running.join());
+        }
+        if state.checked.is_some_and(|at| at.elapsed() < self.0.check_every) {
+            drop(sites);
+            return Some(self.known(&key));
+        }
+        state.checked = Some(Instant::now());
+        None
+    }
+
+    /// What the last look and build found: their failure, or current.
+    fn known(&self, key: &str) -> SyncState {
+        match self.sites().get(key).and_then(|s| s.failed.as_ref()) {
+            Some((_, failure)) => SyncState::Failed(failure.clone()),
+            None => SyncState::Current,
+        }
+    }
+
+    /// Looks at the site's sources and starts a build when they changed or
+    /// nothing is published yet.
+    async fn check(&self, site: &SiteRef) -> SyncState {
+        let key = site.entity_ref();
         let plan = match self.plan(site).await {
             Ok(Some(plan)) => plan,
             Ok(None) => {

@@ -42,12 +42,6 @@ pub(crate) struct Opened {
     pub(crate) builder: Option<LocalBuilder>,
 }
 
-/// One `backend.reading.allow` entry.
-#[derive(Debug, serde::Deserialize)]
-struct AllowHost {
-    host: String,
-}
-
 pub(crate) fn open(ctx: &PluginContext) -> Result<Opened, ConfigError> {
     static OPENED: Mutex<Vec<(Arc<PortalConfig>, Opened)>> = Mutex::new(Vec::new());
     let mut opened = OPENED.lock().unwrap_or_else(PoisonError::into_inner);
@@ -69,11 +63,9 @@ pub(crate) fn open(ctx: &PluginContext) -> Result<Opened, ConfigError> {
         integrations: ctx.config.get("integrations")?.unwrap_or_default(),
         allow: ctx
             .config
-            .get::<Vec<AllowHost>>("backend.reading.allow")?
+            .get::<portico_git::ReadingAllow>("backend.reading.allow")?
             .unwrap_or_default()
-            .into_iter()
-            .map(|a| a.host)
-            .collect(),
+            .0,
         home: ctx.data_dir().join("git"),
     };
     let builder = (config.builder == BuilderMode::Local).then(|| {
@@ -240,7 +232,7 @@ pub(crate) async fn doc_page(
     };
     let site = storage.site(namespace, kind, name).ok_or_else(missing)?;
     let state = match builder {
-        Some(builder) => builder.sync(&site).await,
+        Some(builder) => builder.sync_for_view(&site).await,
         None => SyncState::Current,
     };
     let entity_ref = site.entity_ref();

@@ -16,11 +16,10 @@ pub(crate) mod views;
 use crate::config::Config;
 use engine::Engine;
 use portico_catalog_model::diagnostic::MAX_FILE_BYTES;
-use portico_git::Integrations;
+use portico_git::{Integrations, ReadingAllow};
 use portico_plugin_api::Entity;
 use portico_plugin_api::catalog::{CatalogError, CatalogFuture, CatalogService};
 use portico_plugin_api::server::{Backend, ConfigError, Db, PluginContext};
-use serde::Deserialize;
 use std::sync::Arc;
 
 /// The catalog's backend.
@@ -50,19 +49,12 @@ impl CatalogService for Service {
     }
 }
 
-/// One `backend.reading.allow` entry.
-#[derive(Debug, Deserialize)]
-struct AllowHost {
-    host: String,
-}
-
 /// The engine for a plugin context (the router and the server functions build the same one).
 pub(crate) fn engine(ctx: &PluginContext) -> Result<Engine, ConfigError> {
     let config: Config = ctx.config()?;
-    let allow: Vec<AllowHost> = ctx.config.get("backend.reading.allow")?.unwrap_or_default();
-    let allow = allow.into_iter().map(|a| a.host).collect();
+    let allow: ReadingAllow = ctx.config.get("backend.reading.allow")?.unwrap_or_default();
     let integrations: Integrations = ctx.config.get("integrations")?.unwrap_or_default();
-    let reader = read::Reader::new(MAX_FILE_BYTES, allow, integrations);
+    let reader = read::Reader::new(MAX_FILE_BYTES, allow.0, integrations);
     Ok(Engine::new(ctx.db.clone(), config, reader, ctx.data_dir(), ctx.search.clone()))
 }
 
