@@ -86,6 +86,12 @@ impl Integrations {
         })
     }
 
+    /// The credential for reading `url`: its host's, over https only (as git
+    /// itself does), so a token never crosses the network in clear.
+    pub fn credential_for(&self, url: &url::Url) -> Option<Credential> {
+        (url.scheme() == "https").then(|| self.credential(&host_of(url)?))?
+    }
+
     /// Every configured host (readable as if in `backend.reading.allow`).
     pub fn hosts(&self) -> impl Iterator<Item = &str> {
         self.github.iter().chain(&self.gitlab).map(|e| e.host.as_str())

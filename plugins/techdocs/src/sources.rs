@@ -126,9 +126,7 @@ fn fetch(tree: &TreeUrl, remotes: &Remotes) -> Result<Checkout, String> {
             "Reading from {host} is not allowed; add {{host: {host}}} to backend.reading.allow or an integration for it."
         ));
     }
-    // As for `url` locations: the token goes over https only.
-    let credential =
-        (url.scheme() == "https").then(|| remotes.integrations.credential(&host)).flatten();
+    let credential = remotes.integrations.credential_for(&url);
     let remote = portico_git::Remote {
         url: tree.repository.clone(),
         branch: tree.branch.clone(),

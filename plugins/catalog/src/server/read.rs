@@ -157,22 +157,16 @@ impl Reader {
         Self { max_bytes, allow, client: Default::default(), integrations: integrations.into() }
     }
 
-    /// The integration credential for `host` (`name[:port]`), if any.
-    fn credential(&self, host: &str) -> Option<Credential> {
-        self.integrations.credential(host)
-    }
-
     /// The integration credential for the host of `url` (a git remote), if any.
     pub(crate) fn credential_for(&self, url: &str) -> Option<Credential> {
-        let host = host_of(&reqwest::Url::parse(url).ok()?)?;
-        self.credential(&host)
+        self.integrations.credential_for(&reqwest::Url::parse(url).ok()?)
     }
 
-    /// The `Authorization` header for reading `url` (on `host`): the host's
-    /// integration token, over https only, as git does. Redirects are not
-    /// followed, so the token cannot be carried on to another host.
-    fn authorization(&self, url: &reqwest::Url, host: &str) -> Option<String> {
-        (url.scheme() == "https").then(|| self.credential(host))?.map(|c| c.authorization())
+    /// The `Authorization` header for reading `url`: the host's integration
+    /// token, over https only. Redirects are not followed, so the token cannot
+    /// be carried on to another host.
+    fn authorization(&self, url: &reqwest::Url) -> Option<String> {
+        self.integrations.credential_for(url).map(|c| c.authorization())
     }
 
     /// Whether `url` targets may name `host`: an allowed or an integration host.
@@ -263,7 +257,7 @@ async fn fetch(url: &str, reader: &Reader) -> Result<Vec<u8>, ReadError> {
             "reading from {host} is not allowed; add {{host: {host}}} to backend.reading.allow"
         )));
     }
-    let authorization = reader.authorization(&parsed, &host);
+    let authorization = reader.authorization(&parsed);
     let mut request = reader.client().get(parsed);
     if let Some(value) = authorization {
         request = request.header(reqwest::header::AUTHORIZATION, value);
@@ -315,22 +309,11 @@ mod tests {
         .expect("integrations");
         let reader = Reader::new(100, vec!["allowed.example.com".into()], integrations);
         let url = |u: &str| reqwest::Url::parse(u).expect("url");
-        let auth = |u: &str, host: &str| reader.authorization(&url(u), host);
-        assert_eq!(
-            auth("https://github.com/o/r/raw/x.yaml", "github.com").as_deref(),
-            Some("token t0ken")
-        );
-        assert_eq!(
-            auth("http://github.com/o/r/raw/x.yaml", "github.com"),
-            None,
-            "never in clear text"
-        );
-        assert_eq!(
-            auth("https://gitlab.example.com/x.yaml", "gitlab.example.com"),
-            None,
-            "no token"
-        );
-        assert_eq!(auth("https://allowed.example.com/x.yaml", "allowed.example.com"), None);
+        let auth = |u: &str| reader.authorization(&url(u));
+        assert_eq!(auth("https://github.com/o/r/raw/x.yaml").as_deref(), Some("token t0ken"));
+        assert_eq!(auth("http://github.com/o/r/raw/x.yaml"), None, "never in clear text");
+        assert_eq!(auth("https://gitlab.example.com/x.yaml"), None, "no token");
+        assert_eq!(auth("https://allowed.example.com/x.yaml"), None);
         for host in ["github.com", "gitlab.example.com", "allowed.example.com"] {
             assert!(reader.allows(host), "{host}");
         }
