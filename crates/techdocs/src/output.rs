@@ -5,8 +5,10 @@
 //! `search/search_index.json` in the MkDocs search plugin's format, and
 //! `techdocs_metadata.json` with Backstage's fields, and Portico's own files
 //! under `_portico/` (the nav and every page's title, word count and edit link
-//! in `site.json`, each page's headings in `pages/…json`) that the portal's
-//! reader uses instead of parsing HTML.
+//! in `site.json`) that the portal's reader uses instead of parsing HTML. Each
+//! page's own facts (headings, last change, word count) travel in its document,
+//! as JSON in a `<meta name="portico-page">` of its head: a file per page more
+//! (and a folder tree beside the pages') cost a tenth of a build's time.
 //!
 //! The site is written next to the destination and renamed into place, so a
 //! reader sees the old site or the new one, never half of each.
@@ -52,7 +54,7 @@ pub struct SiteIndex {
     pub pages: Vec<PageMetadata>,
 }
 
-/// One page's facts (its headings are in its own `_portico/pages/…json`).
+/// One page's facts (its headings are in its document: [`page_detail`]).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PageMetadata {
     pub url: String,
@@ -68,7 +70,9 @@ pub struct PageMetadata {
     pub hide_nav: bool,
 }
 
-/// `_portico/pages/<page file>.json`: what the reader shows beside the content.
+/// What the reader shows beside a page's content, carried in the page's
+/// document ([`page_detail`]); sites built before that have it in
+/// [`page_detail_file`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PageDetail {
     pub title: String,
@@ -102,9 +106,29 @@ pub fn page_file(url: &str) -> String {
     if url.is_empty() || url.ends_with('/') { format!("{url}index.html") } else { url.to_string() }
 }
 
-/// The detail file of a page URL: `overview/` → `_portico/pages/overview/index.html.json`.
+/// Where sites built before the detail moved into the page kept it:
+/// `overview/` → `_portico/pages/overview/index.html.json`.
 pub fn page_detail_file(url: &str) -> String {
     format!("{PORTICO_DIR}/pages/{}.json", page_file(url))
+}
+
+/// The start of the `<meta>` a page's document carries its [`PageDetail`] in.
+const PAGE_DETAIL_META: &str = "<meta name=\"portico-page\" content=\"";
+
+/// A page's [`PageDetail`], read from its document's head (`None` for
+/// documents without one: MkDocs' pages, and Portico's before it was there).
+pub fn page_detail(document: &str) -> Option<PageDetail> {
+    let head = &document[..document.find("</head>")?];
+    let start = head.find(PAGE_DETAIL_META)? + PAGE_DETAIL_META.len();
+    let end = start + head[start..].find('"')?;
+    // The reverse of `escape_into`; `&amp;` last, so `&amp;quot;` stays `&quot;`.
+    let json = head[start..end]
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    serde_json::from_str(&json).ok()
 }
 
 /// The metadata of a built site.
@@ -278,21 +302,14 @@ fn replace_file(dir: &Path, path: &str, bytes: &[u8]) -> io::Result<()> {
     fs::rename(dir.join(staging), dir.join(path))
 }
 
-/// A page's document and its detail file, written with `write` under `dir`.
+/// A page's document, written with `write` under `dir`.
 fn write_page(
     site: &Site,
     page: &crate::site::Page,
     dir: &Path,
     write: fn(&Path, &str, &[u8]) -> io::Result<()>,
 ) -> io::Result<()> {
-    write(dir, &page_file(&page.url), page_document(site, page).as_bytes())?;
-    let detail = PageDetail {
-        title: page.title.clone(),
-        headings: page.rendered.headings.clone(),
-        last_modified: page.last_modified,
-        word_count: page.rendered.word_count,
-    };
-    write(dir, &page_detail_file(&page.url), &json_bytes(&detail))
+    write(dir, &page_file(&page.url), page_document(site, page).as_bytes())
 }
 
 /// Replaces the folder `dest` by what `fill` writes into a staging folder
@@ -363,7 +380,16 @@ fn page_document(site: &Site, page: &crate::site::Page) -> String {
     escape_into(&mut out, &page.title);
     out.push_str(" - ");
     escape_into(&mut out, &site.site_name);
-    out.push_str("</title><meta name=\"generator\" content=\"portico-techdocs\"></head><body>\n");
+    out.push_str("</title><meta name=\"generator\" content=\"portico-techdocs\">");
+    let detail = PageDetail {
+        title: page.title.clone(),
+        headings: page.rendered.headings.clone(),
+        last_modified: page.last_modified,
+        word_count: page.rendered.word_count,
+    };
+    out.push_str(PAGE_DETAIL_META);
+    escape_into(&mut out, &serde_json::to_string(&detail).unwrap_or_default());
+    out.push_str("\"></head><body>\n");
     out.push_str(
         "<div class=\"md-container\"><main class=\"md-main\"><div class=\"md-main__inner\">\n",
     );
@@ -425,4 +451,45 @@ fn contains(items: &[NavItem], url: &str) -> bool {
     items
         .iter()
         .any(|i| (!i.external && i.url.as_deref() == Some(url)) || contains(&i.children, url))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document_with(detail: &PageDetail) -> String {
+        let mut head = String::from("<html><head><title>x</title>");
+        head.push_str(PAGE_DETAIL_META);
+        escape_into(&mut head, &serde_json::to_string(detail).unwrap());
+        head + "\"></head><body><meta name=\"portico-page\" content=\"{}\"></body></html>"
+    }
+
+    #[test]
+    fn a_page_carries_its_detail_whatever_its_text() {
+        let detail = PageDetail {
+            title: r#"Quotes " ' and &quot; <b>&amp;</b>"#.into(),
+            headings: vec![Heading { level: 2, id: "a&b".into(), title: "\"><script>".into() }],
+            last_modified: Some(-1),
+            word_count: usize::MAX,
+        };
+        let read = page_detail(&document_with(&detail)).expect("read back");
+        assert_eq!(read.title, detail.title);
+        assert_eq!(read.headings, detail.headings);
+        assert_eq!((read.last_modified, read.word_count), (Some(-1), usize::MAX));
+    }
+
+    #[test]
+    fn documents_without_a_detail_in_their_head_have_none() {
+        for document in [
+            "",
+            "<html><head></head><body></body></html>",
+            // Only the head counts: a page's content cannot forge it.
+            "<html><head></head><body><meta name=\"portico-page\" content=\"{&quot;title&quot;:&quot;x&quot;,&quot;headings&quot;:[]}\"></body>",
+            // Cut short, or not JSON.
+            "<head><meta name=\"portico-page\" content=\"{&quot;title",
+            "<head><meta name=\"portico-page\" content=\"nope\"></head>",
+        ] {
+            assert!(page_detail(document).is_none(), "{document}");
+        }
+    }
 }

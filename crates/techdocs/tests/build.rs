@@ -284,9 +284,17 @@ fn the_written_site_has_backstages_layout_and_portico_files() {
     assert_eq!(index.nav, site.nav);
     let use_page = index.pages.iter().find(|p| p.url == "guide/use/").unwrap();
     assert_eq!((use_page.title.as_str(), use_page.word_count), ("Use", 4));
-    let detail =
-        std::fs::read_to_string(dest.join(output::page_detail_file("guide/setup/"))).unwrap();
-    assert!(detail.contains(r#"{"level":2,"id":"install","title":"Install"}"#), "{detail}");
+    let document = std::fs::read_to_string(dest.join("guide/setup/index.html")).unwrap();
+    let detail = output::page_detail(&document).expect("the page carries its detail");
+    assert_eq!(detail.title, "Set up");
+    assert!(
+        detail
+            .headings
+            .iter()
+            .any(|h| (h.level, h.id.as_str(), h.title.as_str()) == (2, "install", "Install")),
+        "{detail:?}"
+    );
+    assert!(!dest.join(output::PORTICO_DIR).join("pages").exists(), "no detail files any more");
     let search: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dest.join("search/search_index.json")).unwrap())
             .unwrap();
@@ -484,13 +492,11 @@ fn pages_carry_their_last_commit_date_from_git() {
     // Written into the page's metadata, with its word count.
     let out = tempfile::tempdir().expect("out");
     portico_techdocs::output::write_site(&site, out.path()).expect("written");
-    let detail: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(out.path().join(portico_techdocs::output::page_detail_file("guide/setup/")))
-            .expect("detail"),
-    )
-    .expect("json");
-    assert_eq!(detail["last_modified"], 1_748_779_200);
-    assert_eq!(detail["word_count"], 1, "the words of the text, not the headings: {detail}");
+    let document =
+        std::fs::read_to_string(out.path().join("guide/setup/index.html")).expect("page");
+    let detail = portico_techdocs::output::page_detail(&document).expect("detail");
+    assert_eq!(detail.last_modified, Some(1_748_779_200));
+    assert_eq!(detail.word_count, 1, "the words of the text, not the headings: {detail:?}");
 
     // Outside any repository there are no dates, and the build goes on.
     let plain = repo(&[("mkdocs.yml", "site_name: Plain\n"), ("docs/index.md", "# Home\n")]);

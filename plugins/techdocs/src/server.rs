@@ -267,24 +267,31 @@ pub(crate) async fn doc_page(
     let clean = portico_techdocs::markdown::sanitize::clean_for_reader(&content, move |link| {
         Some(portal_url(&rewrite_base.0, &rewrite_base.1, &rewrite_base.2, link))
     });
-    let (title, headings, last_modified) =
-        match storage.json::<PageDetail>(&site, &output::page_detail_file(&url)).await {
-            Some(detail) => (
-                detail.title,
-                detail
-                    .headings
-                    .into_iter()
-                    .filter(|h| (2..=3).contains(&h.level))
-                    .map(|h| DocHeading { level: h.level, id: h.id, title: h.title })
-                    .collect(),
-                detail.last_modified,
-            ),
-            None => (
-                title_of(&html).unwrap_or_else(|| metadata.site_name.clone()),
-                headings_of(&clean),
-                None,
-            ),
-        };
+    let detail = match output::page_detail(&html) {
+        Some(detail) => Some(detail),
+        // Sites built before the detail moved into the page.
+        None if index.is_some() => {
+            storage.json::<PageDetail>(&site, &output::page_detail_file(&url)).await
+        }
+        None => None,
+    };
+    let (title, headings, last_modified) = match detail {
+        Some(detail) => (
+            detail.title,
+            detail
+                .headings
+                .into_iter()
+                .filter(|h| (2..=3).contains(&h.level))
+                .map(|h| DocHeading { level: h.level, id: h.id, title: h.title })
+                .collect(),
+            detail.last_modified,
+        ),
+        None => (
+            title_of(&html).unwrap_or_else(|| metadata.site_name.clone()),
+            headings_of(&clean),
+            None,
+        ),
+    };
     // A page whose title comes from its front matter has no `#` heading; like
     // mkdocs-material, the reader gives it one, so every page has its `<h1>`.
     let clean = if clean.contains("<h1") {

@@ -136,6 +136,32 @@ async fn sites_mkdocs_built_are_read_and_sanitised() {
     assert!(index.body.contains(r#"href="/docs/default/component/demo/""#));
 }
 
+/// Sites Portico built before each page carried its detail in its head kept
+/// it in `_portico/pages/<page>.json`; the reader still finds it there.
+#[tokio::test]
+async fn page_details_of_sites_built_before_they_moved_into_the_page_are_read() {
+    let dir = published();
+    let site = dir.path().join("publish/default/component/demo");
+    let page = site.join("guide/setup/index.html");
+    let html = std::fs::read_to_string(&page).expect("page");
+    let start = html.find("<meta name=\"portico-page\"").expect("the detail is in the head");
+    let end = start + html[start..].find('>').expect("its end") + 1;
+    std::fs::write(&page, format!("{}{}", &html[..start], &html[end..])).expect("old shape");
+    write_files(
+        &site,
+        &[(
+            "_portico/pages/guide/setup/index.html.json",
+            r#"{"title":"Old title","headings":[{"level":2,"id":"install","title":"Old install"}],"last_modified":1700000000}"#,
+        )],
+    );
+    let app = TestApp::new(Backend::Sqlite, &config(dir.path())).await.expect("app");
+    let setup = app.get("/docs/default/component/demo/guide/setup/").await;
+    assert_eq!(setup.status, 200, "{}", setup.body);
+    assert!(setup.body.contains(r##"<a href="#install">Old install</a>"##), "{}", setup.body);
+    assert!(setup.body.contains("<title>Old title"), "{}", setup.body);
+    assert!(setup.body.contains("2023-11-14"), "the last change: {}", setup.body);
+}
+
 #[tokio::test]
 async fn the_api_serves_files_and_metadata_and_nothing_outside() {
     let dir = published();
