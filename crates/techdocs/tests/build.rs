@@ -109,7 +109,11 @@ fn a_monorepo_site_with_inherit_include_and_snippets() {
         Some("https://github.com/acme/docs/edit/main/docs/index.md")
     );
     let setup = site.pages.iter().find(|p| p.url == "guide/setup/").unwrap();
-    assert!(setup.rendered.html.contains(r#"<img src="../../img/d.png" alt="Diagram">"#));
+    assert!(
+        setup.rendered.html.contains(r#"<img src="../../img/d.png" alt="Diagram" />"#),
+        "{}",
+        setup.rendered.html
+    );
     assert_eq!(site.etag, "abc123");
 }
 

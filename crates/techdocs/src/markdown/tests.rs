@@ -50,10 +50,10 @@ fn headings_get_python_markdown_ids_and_permalinks() {
     check(
         "# Título: the *start*\n\n## Will it work, too?\n\n## Will it work, too?\n\n### Custom {#mine}\n",
         expect![[r##"
-            <h1 id="titulo-the-start">Título: the <em>start</em><a class="headerlink" href="#titulo-the-start" title="Permanent link" rel="noopener noreferrer">¶</a></h1>
-            <h2 id="will-it-work-too">Will it work, too?<a class="headerlink" href="#will-it-work-too" title="Permanent link" rel="noopener noreferrer">¶</a></h2>
-            <h2 id="will-it-work-too_1">Will it work, too?<a class="headerlink" href="#will-it-work-too_1" title="Permanent link" rel="noopener noreferrer">¶</a></h2>
-            <h3 id="mine">Custom<a class="headerlink" href="#mine" title="Permanent link" rel="noopener noreferrer">¶</a></h3>"##]],
+            <h1 id="titulo-the-start">Título: the <em>start</em><a class="headerlink" href="#titulo-the-start" title="Permanent link">¶</a></h1>
+            <h2 id="will-it-work-too">Will it work, too?<a class="headerlink" href="#will-it-work-too" title="Permanent link">¶</a></h2>
+            <h2 id="will-it-work-too_1">Will it work, too?<a class="headerlink" href="#will-it-work-too_1" title="Permanent link">¶</a></h2>
+            <h3 id="mine">Custom<a class="headerlink" href="#mine" title="Permanent link">¶</a></h3>"##]],
     );
     let page = render_with("# One\n\n## Two\n\ntext\n", &MarkdownConfig::default());
     assert_eq!(page.title.as_deref(), Some("One"));
@@ -71,7 +71,7 @@ fn admonitions_details_and_alerts() {
             <details class="tip"><summary>Tip</summary>
             <p>Hidden</p>
             </details>
-            <details class="warning" open=""><summary>Open</summary>
+            <details class="warning" open><summary>Open</summary>
             <p>Shown</p>
             </details>
             <aside class="admonition caution">
@@ -87,7 +87,7 @@ fn content_tabs_are_radios_and_panels() {
     check(
         "=== \"Rust\"\n    ```rust\n    fn main() {}\n    ```\n\n=== \"Go\"\n    Go *text*\n",
         expect![[r#"
-            <div class="tabbed-set"><input type="radio" name="__tabbed_1" id="__tabbed_1_1" checked=""><input type="radio" name="__tabbed_1" id="__tabbed_1_2"><div class="tabbed-labels"><label for="__tabbed_1_1">Rust</label><label for="__tabbed_1_2">Go</label></div><div class="tabbed-content">
+            <div class="tabbed-set"><input type="radio" name="__tabbed_1" id="__tabbed_1_1" checked><input type="radio" name="__tabbed_1" id="__tabbed_1_2"><div class="tabbed-labels"><label for="__tabbed_1_1">Rust</label><label for="__tabbed_1_2">Go</label></div><div class="tabbed-content">
             <div class="tabbed-block">
             <div class="highlight"><pre><code class="language-rust"><span class="hl-k">fn</span> <span class="hl-f">main</span>() {}
             </code></pre></div>
@@ -128,15 +128,15 @@ fn extra_syntax_of_pymdownx_extra() {
             <dt>Term</dt>
             <dd>Definition</dd>
             </dl>
-            <p>A <mark>mark</mark>, <sup>sup</sup>, <sub>sub</sub>, <ins>ins</ins>, <del>del</del> 😄 and the <abbr title="Hyper Text Markup Language">HTML</abbr> spec<sup class="footnote-ref"><a href="#fn-1" id="fnref-1" rel="noopener noreferrer">1</a></sup>.</p>
+            <p>A <mark>mark</mark>, <sup>sup</sup>, <sub>sub</sub>, <ins>ins</ins>, <del>del</del> 😄 and the <abbr title="Hyper Text Markup Language">HTML</abbr> spec<sup class="footnote-ref"><a href="#fn-1" id="fnref-1" data-footnote-ref>1</a></sup>.</p>
             <ul>
-            <li><input type="checkbox" checked="" disabled="" aria-label="Done"> done</li>
-            <li><input type="checkbox" disabled="" aria-label="Not done"> todo</li>
+            <li><input type="checkbox" checked="" disabled="" aria-label="Done" /> done</li>
+            <li><input type="checkbox" disabled="" aria-label="Not done" /> todo</li>
             </ul>
-            <section class="footnotes">
+            <section class="footnotes" data-footnotes>
             <ol>
             <li id="fn-1">
-            <p>The note. <a href="#fnref-1" class="footnote-backref" aria-label="Back to reference 1" rel="noopener noreferrer">↩</a></p>
+            <p>The note. <a href="#fnref-1" class="footnote-backref" data-footnote-backref data-footnote-backref-idx="1" aria-label="Back to reference 1">↩</a></p>
             </li>
             </ol>
             </section>
@@ -149,7 +149,7 @@ fn links_and_images_are_made_relative_to_the_page_url() {
     check(
         "[setup](setup.md#install) [home](../index.md) [self](#top) [dir](./) [ext](https://x.dev/a.md) ![Logo](../img/logo.png)\n",
         expect![[r##"
-            <p><a href="../setup/#install" rel="noopener noreferrer">setup</a> <a href="../../" rel="noopener noreferrer">home</a> <a href="#top" rel="noopener noreferrer">self</a> <a href="./" rel="noopener noreferrer">dir</a> <a href="https://x.dev/a.md" rel="noopener noreferrer">ext</a> <img src="../../img/logo.png" alt="Logo"></p>
+            <p><a href="../setup/#install">setup</a> <a href="../../">home</a> <a href="#top">self</a> <a href="./">dir</a> <a href="https://x.dev/a.md">ext</a> <img src="../../img/logo.png" alt="Logo" /></p>
         "##]],
     );
 }
@@ -272,4 +272,139 @@ fn attributes(tag: &str) -> Vec<(String, String)> {
         rest = tail;
     }
     out
+}
+
+/// What in `html` the sanitiser's policy would remove, as html5ever's
+/// tokenizer reads it: tags, attributes, URL schemes and `input` types the
+/// policy does not allow, comments, doctypes and parse errors.
+fn outside_policy(html: &str) -> Vec<String> {
+    use std::cell::RefCell;
+
+    use html5ever::tendril::StrTendril;
+    use html5ever::tokenizer::{
+        BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer,
+    };
+
+    struct Check {
+        problems: RefCell<Vec<String>>,
+    }
+    impl Check {
+        fn tag(&self, tag: &Tag) {
+            let policy = sanitize::policy();
+            let name = tag.name.as_ref();
+            let mut problems = self.problems.borrow_mut();
+            if !policy.clone_tags().contains(name) {
+                problems.push(format!("<{name}>"));
+            }
+            let own = policy.clone_tag_attributes();
+            for attribute in &tag.attrs {
+                let (key, value) = (attribute.name.local.as_ref(), attribute.value.as_ref());
+                let allowed = policy.clone_generic_attributes().contains(key)
+                    || own.get(name).is_some_and(|a| a.contains(key))
+                    || (name, key) == ("a", "rel");
+                if !allowed {
+                    problems.push(format!("<{name} {key}>"));
+                }
+                let url_allowed = !matches!(key, "href" | "src" | "cite")
+                    || match ammonia::Url::parse(value) {
+                        Ok(url) => policy.clone_url_schemes().contains(url.scheme()),
+                        Err(e) => e == ammonia::url::ParseError::RelativeUrlWithoutBase,
+                    };
+                if !url_allowed {
+                    problems.push(format!("<{name} {key}={value:?}>"));
+                }
+                if (name, key) == ("input", "type") && !matches!(value, "checkbox" | "radio") {
+                    problems.push(format!("<input type={value:?}>"));
+                }
+            }
+        }
+    }
+    impl TokenSink for Check {
+        type Handle = ();
+        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+            match token {
+                Token::TagToken(tag) if tag.kind == TagKind::StartTag => self.tag(&tag),
+                Token::TagToken(_) | Token::CharacterTokens(_) | Token::EOFToken => {}
+                other => self.problems.borrow_mut().push(format!("{other:?}")),
+            }
+            TokenSinkResult::Continue
+        }
+    }
+    let tokenizer =
+        Tokenizer::new(Check { problems: RefCell::new(Vec::new()) }, Default::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from(html));
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink.problems.into_inner()
+}
+
+#[test]
+fn pages_without_raw_html_are_within_the_policy_without_the_sanitiser() {
+    // No raw HTML anywhere, so none of these pass through the sanitiser.
+    let hostile = [
+        "[x](javascript:alert(1)) [y](JAVASCRIPT:alert(2)) [z](data:text/html;base64,PHNjcmlwdD4=)",
+        "[tab](java\tscript:alert(1)) [entity](&#106;avascript:alert(1)) [ctl](\u{1}javascript:alert(1))",
+        "<javascript:alert(1)> <vbscript:msgbox(1)> <data:text/html,x> <file:///etc/passwd>",
+        "![i](javascript:alert(3)) ![j](data:image/svg+xml,<svg/onload=alert(1)>)",
+        "[ref]\n\n[ref]: javascript:alert(4) \"t\\\" onmouseover=\\\"alert(5)\"",
+        "[t](https://x.dev \"\\\" onmouseover=\\\"alert(6)\") ![a\" onerror=\"alert(7)](x.png)",
+        "# Head {onclick=alert(8) style=x #\"><b>}\n\n[l](https://x.dev){onclick=alert(9) href=javascript:x}",
+        "Note[^\"><img src=x onerror=alert(10)>]\n\n[^\"><img src=x onerror=alert(10)>]: x",
+        "> [!NOTE] \"><img src=x onerror=alert(11)>\n> body",
+        "!!! note \"\\\"><img src=x onerror=alert(12)>\"\n    x\n\n??? tip \"<b>t</b>\"\n    y",
+        "=== \"\\\" onclick=\"alert(13)\"\n    x",
+        "*[X]: \" onmouseover=\"alert(14)\n\nX marks",
+        "::: \" onclick=\"alert(15)\nbody\n:::",
+        "```\" onclick=\"alert(16)\" title=\"<b>\"\ncode\n```\n\n- [x] done\n- [ ] todo",
+        "Term\n\n: Def with `<script>` and ==mark== ^sup^ ~sub~ ++ins++ :smile:",
+    ];
+    for source in hostile {
+        let page = render_with(source, &MarkdownConfig::default());
+        assert_eq!(outside_policy(&page.html), Vec::<String>::new(), "{source}\n→ {}", page.html);
+    }
+    // A refused URL is reported, and its text stays.
+    let page = render_with("[click](javascript:alert(1))\n", &MarkdownConfig::default());
+    assert_eq!(page.html, "<p>click</p>\n");
+    assert_eq!(
+        page.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+        [
+            "warning: docs/guide/intro.md:1: link to `javascript:…` removed (links and images may be http, https, mailto or relative)"
+        ]
+    );
+}
+
+#[test]
+fn every_page_of_backstage_docs_is_within_the_policy() {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/backstage/docs");
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(&docs) {
+        let entry = entry.expect("the shared corpora sit beside the project");
+        if entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let source = std::fs::read_to_string(entry.path()).expect("UTF-8");
+        let page = render_with(&source, &MarkdownConfig::default());
+        let problems = outside_policy(&page.html);
+        assert!(problems.is_empty(), "{}: {problems:?}", entry.path().display());
+        pages += 1;
+    }
+    assert!(pages > 300, "{pages} pages");
+}
+
+#[test]
+fn the_policy_check_sees_what_the_sanitiser_removes() {
+    for html in [
+        "<script>alert(1)</script>",
+        "<a href=\"javascript:alert(1)\">x</a>",
+        "<a href=\"java&#9;script:alert(1)\">x</a>",
+        "<img src=\"x.png\" onerror=\"alert(1)\">",
+        "<p style=\"color:red\">x</p>",
+        "<input type=\"text\">",
+        "<!-- comment --><p>x</p>",
+        "<iframe src=\"https://x.dev\"></iframe>",
+    ] {
+        assert!(!outside_policy(html).is_empty(), "{html}");
+        assert_eq!(outside_policy(&sanitize::clean(html)), Vec::<String>::new(), "{html}");
+    }
 }

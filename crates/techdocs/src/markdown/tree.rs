@@ -60,9 +60,12 @@ pub(super) fn render(prepared: &Prepared, context: &PageContext<'_>, page: &mut 
     let nodes: Vec<&AstNode<'_>> = root.descendants().collect();
     let mut queue = VecDeque::new();
     let mut directives = Vec::new();
+    // The author's own HTML (the tree has no other yet): the page must be sanitised.
+    let mut raw_html = false;
     for node in &nodes {
         let value = node.data().value.clone();
         match value {
+            NodeValue::HtmlBlock(_) | NodeValue::HtmlInline(_) => raw_html = true,
             NodeValue::Heading(heading) => queue.push_back(walk.heading(node, heading.level)),
             NodeValue::CodeBlock(code) => {
                 // Highlighted code is built from escaped text only, so it skips the
@@ -76,7 +79,15 @@ pub(super) fn render(prepared: &Prepared, context: &PageContext<'_>, page: &mut 
             NodeValue::Link(link) => {
                 let line = walk.line(node);
                 let url = walk.rewrite(&link.url, line, false, node);
-                if let NodeValue::Link(link) = &mut node.data_mut().value {
+                if !sanitize::allowed_url(&url) {
+                    // As the sanitiser does: the text stays, the link goes.
+                    walk.refuse_url(line, "link", &url);
+                    while let Some(child) = node.first_child() {
+                        child.detach();
+                        node.insert_before(child);
+                    }
+                    node.detach();
+                } else if let NodeValue::Link(link) = &mut node.data_mut().value {
                     link.url = url;
                 }
             }
@@ -89,7 +100,11 @@ pub(super) fn render(prepared: &Prepared, context: &PageContext<'_>, page: &mut 
                         format!("image `{}` has no alternative text", link.url),
                     );
                 }
-                let url = walk.rewrite(&link.url, line, true, node);
+                let mut url = walk.rewrite(&link.url, line, true, node);
+                if !sanitize::allowed_url(&url) {
+                    walk.refuse_url(line, "image", &url);
+                    url.clear();
+                }
                 if let NodeValue::Image(link) = &mut node.data_mut().value {
                     link.url = url;
                 }
@@ -113,7 +128,10 @@ pub(super) fn render(prepared: &Prepared, context: &PageContext<'_>, page: &mut 
     if comrak::format_html_with_plugins(root, &options, &mut html, &plugins).is_err() {
         html.clear();
     }
-    page.html = restore_code(&sanitize::clean(&html), &code);
+    // Without the author's HTML, the page is within the policy as written
+    // (the sanitiser module says why, and its tests check it).
+    let html = if raw_html { sanitize::clean(&html) } else { sanitize::label_task_boxes(html) };
+    page.html = restore_code(&html, &code);
     page.ids = ids_in(&page.html);
 }
 
@@ -199,6 +217,15 @@ impl<'w, 'a> Walk<'w, 'a> {
         let line = node.data().sourcepos.start.line;
         node.insert_before(self.html_node(html, true, line));
         node.detach();
+    }
+
+    /// Reports a link or image whose URL the policy refuses (`javascript:`, `data:` …).
+    fn refuse_url(&mut self, line: usize, what: &str, url: &str) {
+        let scheme: String = url.split(':').next().unwrap_or_default().chars().take(40).collect();
+        let message = format!(
+            "{what} to `{scheme}:…` removed (links and images may be http, https, mailto or relative)"
+        );
+        self.warn(Check::BrokenLink, line, message);
     }
 
     /// Gives a heading its id (`{#custom}` or a python-markdown slug, made unique) and records it.
@@ -612,7 +639,7 @@ pub fn relative_url(from: &str, to: &str) -> String {
     if out.is_empty() { "./".into() } else { out }
 }
 
-/// Every `id="…"` value in sanitised HTML.
+/// Every `id="…"` value in a page's HTML.
 fn ids_in(html: &str) -> Vec<String> {
     let mut ids = Vec::new();
     let mut rest = html;
