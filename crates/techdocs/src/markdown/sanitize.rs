@@ -7,12 +7,13 @@
 //!
 //! A page with raw HTML in its Markdown passes through [`clean`] last. A page
 //! without is written within the policy by construction, and skips it (the
-//! sanitiser was a third of a build): comrak escapes every text and attribute
+//! sanitiser was a quarter of a build's CPU): comrak escapes every text and attribute
 //! it writes and never writes `{attr=…}` attributes, the renderer checks every
 //! link and image URL with [`allowed_url`] and escapes what it writes itself.
 //! The markdown tests hold both kinds of page, Backstage's docs and hostile
 //! ones, to this policy with html5ever's tokenizer. The portal's reader
 //! cleans every page again with [`clean_for_reader`] before showing it.
+//! See docs/adr/0005-sanitiser-for-raw-html-only.md.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
