@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::markdown::Heading;
 use crate::markdown::highlight::escape_into;
+use crate::markdown::{Heading, Section};
 use crate::site::{NavItem, Site};
 
 /// The metadata file Backstage's reader asks for.
@@ -171,25 +171,32 @@ pub fn site_index(site: &Site) -> SiteIndex {
 /// The MkDocs search plugin's `search_index.json` (`{"config": …, "docs": […]}`):
 /// one entry per page and per section.
 ///
-/// Each page's entries are serialised once and kept on the page (a rebuild
-/// reuses unchanged pages), so writing the index again after one page
-/// changed costs a copy, not a serialisation of the whole site's text.
+/// Each page's entries are serialised once, when it is rendered, and kept on
+/// the page (a rebuild reuses unchanged pages), so writing the index again
+/// after one page changed costs a copy, not a serialisation of the whole
+/// site's text.
 pub fn search_index_json(site: &Site) -> Vec<u8> {
-    let fragments: Vec<&[u8]> = site.pages.iter().map(|p| p.search_entries()).collect();
-    let size = fragments.iter().map(|f| f.len() + 1).sum::<usize>() + 128;
+    let size = site.pages.iter().map(|p| p.search_entries.len() + 1).sum::<usize>() + 128;
     let mut out = Vec::with_capacity(size);
-    out.extend_from_slice(SEARCH_CONFIG.as_bytes());
-    out.extend_from_slice(b",\"docs\":[");
+    // Writing to memory cannot fail.
+    let _ = write_search_index(site, &mut out);
+    out
+}
+
+/// [`search_index_json`], written to `out` as it goes (the whole index of a
+/// large site is hundreds of megabytes: it is never held at once).
+fn write_search_index(site: &Site, out: &mut impl io::Write) -> io::Result<()> {
+    out.write_all(SEARCH_CONFIG.as_bytes())?;
+    out.write_all(b",\"docs\":[")?;
     let mut first = true;
-    for fragment in fragments.into_iter().filter(|f| !f.is_empty()) {
+    for fragment in site.pages.iter().map(|p| &p.search_entries).filter(|f| !f.is_empty()) {
         if !first {
-            out.push(b',');
+            out.write_all(b",")?;
         }
         first = false;
-        out.extend_from_slice(fragment);
+        out.write_all(fragment)?;
     }
-    out.extend_from_slice(b"]}");
-    out
+    out.write_all(b"]}")
 }
 
 /// The start of the index, up to its `docs`: MkDocs' search settings.
@@ -204,18 +211,16 @@ struct SearchDoc<'s> {
 }
 
 /// One page's entries of the search index, as comma-separated JSON objects.
-pub(crate) fn page_search_entries(page: &crate::site::Page) -> Vec<u8> {
+pub(crate) fn page_search_entries(url: &str, title: &str, sections: &[Section]) -> Vec<u8> {
     // MkDocs repeats the whole page's text in the page's own entry; here it
     // holds the text before the first heading, and each section holds its own,
     // so the index is half the size and still covers every word once.
-    let intro =
-        page.rendered.sections.first().filter(|s| s.id.is_none()).map_or("", |s| s.text.as_str());
-    let mut docs =
-        vec![SearchDoc { location: page.url.as_str().into(), title: &page.title, text: intro }];
-    for section in &page.rendered.sections {
+    let intro = sections.first().filter(|s| s.id.is_none()).map_or("", |s| s.text.as_str());
+    let mut docs = vec![SearchDoc { location: url.into(), title, text: intro }];
+    for section in sections {
         if let Some(id) = &section.id {
             docs.push(SearchDoc {
-                location: format!("{}#{id}", page.url).into(),
+                location: format!("{url}#{id}").into(),
                 title: &section.title,
                 text: &section.text,
             });
@@ -250,10 +255,16 @@ fn write_file(dir: &Path, path: &str, bytes: &[u8]) -> io::Result<()> {
 /// Each page's document is made and written on a core of its own, never all held at once.
 pub fn write_site(site: &Site, dest: &Path) -> io::Result<()> {
     replace_dir(dest, |staging| {
-        // The search index (one document, serialised on one thread) is made
-        // while the other pages and assets are written.
+        // The search index (one file, written on one thread) is written
+        // while the other pages and assets are.
         let (search, written) = rayon::join(
-            || search_index_json(site),
+            || {
+                fs::create_dir_all(staging.join("search"))?;
+                let file = fs::File::create(staging.join("search/search_index.json"))?;
+                let mut out = io::BufWriter::with_capacity(1 << 20, file);
+                write_search_index(site, &mut out)?;
+                io::Write::flush(&mut out)
+            },
             || {
                 site.pages
                     .par_iter()
@@ -270,7 +281,7 @@ pub fn write_site(site: &Site, dest: &Path) -> io::Result<()> {
             },
         );
         written?;
-        write_file(staging, "search/search_index.json", &search)?;
+        search?;
         write_file(staging, SITE_INDEX_FILE, &json_bytes(&site_index(site)))?;
         write_file(staging, METADATA_FILE, &json_bytes(&metadata(site)))
     })

@@ -71,15 +71,10 @@ pub struct Page {
     file: PathBuf,
     digest: Vec<u8>,
     own_diagnostics: Vec<Diagnostic>,
-    /// The page's entries of the search index, serialised once.
-    search_entries: std::sync::OnceLock<Vec<u8>>,
-}
-
-impl Page {
-    /// The page's entries of `search_index.json` (comma-separated JSON objects).
-    pub(crate) fn search_entries(&self) -> &[u8] {
-        self.search_entries.get_or_init(|| crate::output::page_search_entries(self))
-    }
+    /// The page's entries of `search_index.json` (comma-separated JSON
+    /// objects), serialised as soon as the page is rendered: the page's
+    /// sections are not kept (at 18,200 pages, text and JSON were 1 GB).
+    pub(crate) search_entries: Vec<u8>,
 }
 
 /// A page that could not be rendered (unreadable, too large, not UTF-8):
@@ -546,6 +541,8 @@ fn render_source(
     let mut rendered = markdown::render_page(&text, &context);
     let diagnostics = std::mem::take(&mut rendered.diagnostics);
     let title = rendered.title.clone().unwrap_or_else(|| title_from_path(&source.file));
+    let sections = std::mem::take(&mut rendered.sections);
+    let search_entries = crate::output::page_search_entries(&source.url, &title, &sections);
     let edit_url = edit_url(tree.config, &source.docs_rel);
     let page = Page {
         url: source.url.clone(),
@@ -559,7 +556,7 @@ fn render_source(
         file: source.file.clone(),
         digest,
         own_diagnostics: diagnostics,
-        search_entries: std::sync::OnceLock::new(),
+        search_entries,
     };
     Ok(page)
 }
