@@ -61,8 +61,12 @@ impl TreeUrl {
         }
         let branch = segments.get(branch_at).ok_or_else(|| error("names no branch"))?;
         let path = &segments[branch_at + 1..];
-        if path.iter().any(|s| s == "." || s == ".." || s.contains('\\')) {
+        if path.iter().any(|s| s == "." || s == "..") {
             return Err(error("has `.` or `..` in its path"));
+        }
+        // Only `%5C` gets here: a plain `\` is a `/` to the URL parser.
+        if path.iter().any(|s| s.contains('\\')) {
+            return Err(error("has a backslash in its path"));
         }
         let mut repository = url.clone();
         repository.set_query(None);
@@ -184,6 +188,7 @@ mod tests {
                 "https://github.com/org/repo/tree/main/../../etc",
                 "https://github.com/org/repo/tree/main/%2e%2e/x",
                 "https://github.com/org/repo/tree/main/a%2Fb",
+                "https://github.com/org/repo/tree/main/a%5C..%5Cb",
                 "https://github.com/org/repo/tree/main/%ff",
                 "https://user:pw@github.com/org/repo/tree/main",
                 "file:///etc/passwd",
@@ -198,6 +203,7 @@ mod tests {
                 https://github.com/org/repo/tree/main/../../etc => error: names no branch
                 https://github.com/org/repo/tree/main/%2e%2e/x => https://github.com/org/repo | x | 
                 https://github.com/org/repo/tree/main/a%2Fb => error: has an undecodable path
+                https://github.com/org/repo/tree/main/a%5C..%5Cb => error: has a backslash in its path
                 https://github.com/org/repo/tree/main/%ff => error: has an undecodable path
                 https://user:pw@github.com/org/repo/tree/main => error: has no host, or carries credentials
                 file:///etc/passwd => error: is not an http(s) URL
