@@ -1,6 +1,8 @@
 //! Credentials for source hosts, read from Backstage's root `integrations`
 //! section: `github` and `gitlab` entries with a `host` and a `token` (other
-//! fields of those entries, such as `apiBaseUrl`, are accepted and unused).
+//! fields of those entries, such as `apiBaseUrl`, are accepted and unused),
+//! and Portico's own `caFile`: certificates (PEM) to trust for that host
+//! besides the system's, for a self-hosted server with a private CA.
 //! Git discovery and TechDocs fetch private repositories with them, and `url`
 //! locations read private files; a configured host is also readable without a
 //! `backend.reading.allow` entry, as in Backstage ([`Integrations::readable`]).
@@ -26,12 +28,18 @@ struct HostEntry {
     host: String,
     #[serde(default)]
     token: Option<String>,
+    #[serde(default, rename = "caFile")]
+    ca_file: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for HostEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let token = self.token.as_ref().map(|_| "<redacted>");
-        f.debug_struct("HostEntry").field("host", &self.host).field("token", &token).finish()
+        f.debug_struct("HostEntry")
+            .field("host", &self.host)
+            .field("token", &token)
+            .field("ca_file", &self.ca_file)
+            .finish()
     }
 }
 
@@ -84,6 +92,16 @@ impl Integrations {
             let token = entry.token.clone().filter(|t| !t.trim().is_empty())?;
             Some(Credential { provider, token })
         })
+    }
+
+    /// The `caFile` configured for `host`, if any.
+    pub fn ca_file(&self, host: &str) -> Option<&std::path::Path> {
+        let entry = self.entry(host)?;
+        entry.ca_file.as_deref()
+    }
+
+    fn entry(&self, host: &str) -> Option<&HostEntry> {
+        self.github.iter().chain(&self.gitlab).find(|e| e.host.eq_ignore_ascii_case(host))
     }
 
     /// The credential for reading `url`: its host's, over https only (as git

@@ -130,7 +130,7 @@ fn fetch(tree: &TreeUrl, remotes: &Remotes) -> Result<Checkout, String> {
     let remote = portico_git::Remote {
         url: tree.repository.clone(),
         branch: tree.branch.clone(),
-        ca_file: None,
+        ca_file: remotes.integrations.ca_file(&host).map(Path::to_path_buf),
     };
     let synced = portico_git::sync(&remotes.home, &remote, credential, Default::default())
         .map_err(|e| format!("The sources could not be fetched: {e}"))?;

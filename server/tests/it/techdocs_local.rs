@@ -294,3 +294,76 @@ async fn url_references_are_fetched_from_the_git_host_and_follow_the_branch() {
     assert_eq!(nowhere.status, 404, "{}", nowhere.body);
     assert!(nowhere.body.contains("There is no folder `nope`"), "{}", nowhere.body);
 }
+
+/// A `url:` reference to an https git server with a private CA: its
+/// integration's `caFile` is trusted for it and its token sent; a host whose
+/// certificate nothing vouches for is not fetched from, and the reader says so.
+#[tokio::test]
+async fn url_references_over_https_trust_the_integrations_ca_file() {
+    use crate::git_server::{HttpOptions, certificates, git_http_with};
+    use base64::Engine as _;
+
+    let dir = tempfile::tempdir().expect("dir");
+    let served = dir.path().join("served");
+    let remote = served.join("docs-repo");
+    write_files(
+        &remote,
+        &[
+            ("site/mkdocs.yml", "site_name: Private\nnav:\n  - Home: index.md\n"),
+            ("site/docs/index.md", "# Private\n\nBehind a private CA.\n"),
+        ],
+    );
+    git(&remote, &["init", "-q", "-b", "main"]);
+    git(&remote, &["add", "-A"]);
+    git(&remote, &["commit", "-q", "-m", "docs"]);
+    let certs = dir.path().join("certs");
+    std::fs::create_dir_all(&certs).expect("certs");
+    let (ca, chain, key) = certificates(&certs);
+    let token = "docs-token-for-the-test";
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("oauth2:{token}"));
+    let options = HttpOptions {
+        require: Some(format!("Basic {basic}")),
+        tls: Some((chain.clone(), key.clone())),
+        ..Default::default()
+    };
+    let trusted = git_http_with(&served, options).await;
+    let untrusted =
+        git_http_with(&served, HttpOptions { tls: Some((chain, key)), ..Default::default() }).await;
+    write_files(
+        dir.path(),
+        &[
+            (
+                "repo/private.yaml",
+                &component("private", &format!("url:{trusted}/docs-repo/-/tree/main/site")),
+            ),
+            (
+                "repo/stranger.yaml",
+                &component("stranger", &format!("url:{untrusted}/docs-repo/-/tree/main/site")),
+            ),
+        ],
+    );
+    let yaml = format!(
+        "integrations:\n  gitlab:\n    - host: {host}\n      token: {token}\n      caFile: {ca}\nbackend:\n  reading:\n    allow:\n      - host: {other}\ncatalog:\n  locations:\n    - type: file\n      target: {repo}/*.yaml\ntechdocs:\n  builder: local\n  publisher:\n    type: local\n    local:\n      publishDirectory: {publish}\n",
+        host = trusted.trim_start_matches("https://"),
+        other = untrusted.trim_start_matches("https://"),
+        ca = ca.display(),
+        repo = dir.path().join("repo").display(),
+        publish = dir.path().join("publish").display(),
+    );
+    let app = TestApp::new(Backend::Sqlite, &yaml).await.expect("app");
+    for name in ["private", "stranger"] {
+        let path = format!("/api/catalog/entities/by-name/component/default/{name}");
+        app.wait_for(&path, |r| r.status == 200).await;
+    }
+    assert_eq!(
+        app.get("/api/techdocs/sync/default/component/private").await.body,
+        "{\"updated\":true}"
+    );
+    let page = app.get("/docs/default/component/private/").await;
+    assert!(page.body.contains("Behind a private CA."), "{}", page.body);
+
+    let _ = app.get("/api/techdocs/sync/default/component/stranger").await;
+    let stranger = app.get("/docs/default/component/stranger/").await;
+    assert_ne!(stranger.status, 200, "{}", stranger.body);
+    assert!(stranger.body.contains("could not be fetched"), "{}", stranger.body);
+}
