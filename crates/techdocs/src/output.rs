@@ -85,6 +85,16 @@ pub struct PageDetail {
     pub word_count: usize,
 }
 
+/// A [`PageDetail`] as [`page_document`] writes it, borrowed from its page.
+#[derive(Serialize)]
+struct PageDetailRef<'p> {
+    title: &'p str,
+    headings: &'p [Heading],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_modified: Option<i64>,
+    word_count: usize,
+}
+
 /// Where Portico's own files of a site live.
 pub const PORTICO_DIR: &str = "_portico";
 /// The site index inside [`PORTICO_DIR`].
@@ -386,20 +396,23 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
 
 /// A page as a standalone document, with mkdocs-material's class names.
 fn page_document(site: &Site, page: &crate::site::Page) -> String {
-    let mut out = String::with_capacity(page.rendered.html.len() + 4096);
+    let detail = serde_json::to_string(&PageDetailRef {
+        title: &page.title,
+        headings: &page.rendered.headings,
+        last_modified: page.last_modified,
+        word_count: page.rendered.word_count,
+    })
+    .unwrap_or_default();
+    // Room for the detail (escaped), the table of contents (about as long
+    // again) and the nav, so a large page's document is not copied as it grows.
+    let mut out = String::with_capacity(page.rendered.html.len() + detail.len() * 3 + 8192);
     out.push_str("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
     escape_into(&mut out, &page.title);
     out.push_str(" - ");
     escape_into(&mut out, &site.site_name);
     out.push_str("</title><meta name=\"generator\" content=\"portico-techdocs\">");
-    let detail = PageDetail {
-        title: page.title.clone(),
-        headings: page.rendered.headings.clone(),
-        last_modified: page.last_modified,
-        word_count: page.rendered.word_count,
-    };
     out.push_str(PAGE_DETAIL_META);
-    escape_into(&mut out, &serde_json::to_string(&detail).unwrap_or_default());
+    escape_into(&mut out, &detail);
     out.push_str("\"></head><body>\n");
     out.push_str(
         "<div class=\"md-container\"><main class=\"md-main\"><div class=\"md-main__inner\">\n",
@@ -468,10 +481,17 @@ fn contains(items: &[NavItem], url: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// A document whose head holds `detail`, written as pages write it.
     fn document_with(detail: &PageDetail) -> String {
+        let written = PageDetailRef {
+            title: &detail.title,
+            headings: &detail.headings,
+            last_modified: detail.last_modified,
+            word_count: detail.word_count,
+        };
         let mut head = String::from("<html><head><title>x</title>");
         head.push_str(PAGE_DETAIL_META);
-        escape_into(&mut head, &serde_json::to_string(detail).unwrap());
+        escape_into(&mut head, &serde_json::to_string(&written).unwrap());
         head + "\"></head><body><meta name=\"portico-page\" content=\"{}\"></body></html>"
     }
 

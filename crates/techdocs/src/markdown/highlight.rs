@@ -266,21 +266,45 @@ fn class_of(stack: &ScopeStack) -> Option<&'static str> {
 
 /// HTML-escapes text into `out`.
 pub fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // By bytes, copying the runs between special characters whole (every
+    // page's code and text goes through here). The five are ASCII, so the
+    // runs end on character boundaries.
+    let mut last = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[last..i]);
+        out.push_str(entity);
+        last = i + 1;
     }
+    out.push_str(&text[last..]);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_keeps_every_other_character() {
+        for (text, escaped) in [
+            ("", ""),
+            ("plain", "plain"),
+            ("<a href=\"x\">&'</a>", "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"),
+            ("é<日本>ü", "é&lt;日本&gt;ü"),
+            ("&amp;", "&amp;amp;"),
+            (">", "&gt;"),
+        ] {
+            let mut out = String::from("[");
+            escape_into(&mut out, text);
+            assert_eq!(out, format!("[{escaped}"), "{text}");
+        }
+    }
 
     #[test]
     fn fence_options_are_read() {
