@@ -218,6 +218,33 @@ fn component(name: &str, techdocs_ref: &str) -> String {
     )
 }
 
+/// The portal on `yaml`, once its catalog holds each of the components `names`.
+async fn app_with_components(yaml: &str, names: &[&str]) -> TestApp {
+    let app = TestApp::new(Backend::Sqlite, yaml).await.expect("app");
+    for name in names {
+        let path = format!("/api/catalog/entities/by-name/component/default/{name}");
+        app.wait_for(&path, |r| r.status == 200).await;
+    }
+    app
+}
+
+/// A git repository `docs-repo` under `served`, with a one-page site in
+/// `site/` on its `main` branch, committed.
+fn docs_repository(served: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let remote = served.join("docs-repo");
+    write_files(
+        &remote,
+        &[
+            ("site/mkdocs.yml", &format!("site_name: {name}\nnav:\n  - Home: index.md\n")),
+            ("site/docs/index.md", &format!("# {name}\n\n{text}\n")),
+        ],
+    );
+    git(&remote, &["init", "-q", "-b", "main"]);
+    git(&remote, &["add", "-A"]);
+    git(&remote, &["commit", "-q", "-m", "docs"]);
+    remote
+}
+
 /// A `url:` reference: the branch is fetched from the git server (smart HTTP
 /// on loopback), the site built from the named folder with the commit as its
 /// etag, and built again when the branch moves; a folder the branch does not
@@ -226,17 +253,7 @@ fn component(name: &str, techdocs_ref: &str) -> String {
 async fn url_references_are_fetched_from_the_git_host_and_follow_the_branch() {
     let dir = tempfile::tempdir().expect("dir");
     let served = dir.path().join("served");
-    let remote = served.join("docs-repo");
-    write_files(
-        &remote,
-        &[
-            ("site/mkdocs.yml", "site_name: Fetched\nnav:\n  - Home: index.md\n"),
-            ("site/docs/index.md", "# Fetched\n\nFrom the git host.\n"),
-        ],
-    );
-    git(&remote, &["init", "-q", "-b", "main"]);
-    git(&remote, &["add", "-A"]);
-    git(&remote, &["commit", "-q", "-m", "docs"]);
+    let remote = docs_repository(&served, "Fetched", "From the git host.");
     let base = git_http(&served).await;
     let tree = format!("{base}/docs-repo/tree/main");
     write_files(
@@ -252,11 +269,7 @@ async fn url_references_are_fetched_from_the_git_host_and_follow_the_branch() {
         repo = dir.path().join("repo").display(),
         publish = dir.path().join("publish").display(),
     );
-    let app = TestApp::new(Backend::Sqlite, &yaml).await.expect("app");
-    for name in ["fetched", "nowhere"] {
-        let path = format!("/api/catalog/entities/by-name/component/default/{name}");
-        app.wait_for(&path, |r| r.status == 200).await;
-    }
+    let app = app_with_components(&yaml, &["fetched", "nowhere"]).await;
     let fetched = "/docs/default/component/fetched/";
     let sync = "/api/techdocs/sync/default/component/fetched";
     let head = |repo: &Path| {
@@ -305,17 +318,7 @@ async fn url_references_over_https_trust_the_integrations_ca_file() {
 
     let dir = tempfile::tempdir().expect("dir");
     let served = dir.path().join("served");
-    let remote = served.join("docs-repo");
-    write_files(
-        &remote,
-        &[
-            ("site/mkdocs.yml", "site_name: Private\nnav:\n  - Home: index.md\n"),
-            ("site/docs/index.md", "# Private\n\nBehind a private CA.\n"),
-        ],
-    );
-    git(&remote, &["init", "-q", "-b", "main"]);
-    git(&remote, &["add", "-A"]);
-    git(&remote, &["commit", "-q", "-m", "docs"]);
+    docs_repository(&served, "Private", "Behind a private CA.");
     let certs = dir.path().join("certs");
     std::fs::create_dir_all(&certs).expect("certs");
     let (ca, chain, key) = certificates(&certs);
@@ -350,11 +353,7 @@ async fn url_references_over_https_trust_the_integrations_ca_file() {
         repo = dir.path().join("repo").display(),
         publish = dir.path().join("publish").display(),
     );
-    let app = TestApp::new(Backend::Sqlite, &yaml).await.expect("app");
-    for name in ["private", "stranger"] {
-        let path = format!("/api/catalog/entities/by-name/component/default/{name}");
-        app.wait_for(&path, |r| r.status == 200).await;
-    }
+    let app = app_with_components(&yaml, &["private", "stranger"]).await;
     assert_eq!(
         app.get("/api/techdocs/sync/default/component/private").await.body,
         "{\"updated\":true}"
