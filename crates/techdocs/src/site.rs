@@ -59,6 +59,8 @@ pub struct Page {
     pub source: String,
     pub title: String,
     pub edit_url: Option<String>,
+    /// The rendered page, its `sections` taken: they live on serialised as
+    /// the page's search entries.
     pub rendered: RenderedPage,
     /// When the page's file last changed in git (seconds since the Unix
     /// epoch), when the repository has history for it.
