@@ -7,7 +7,8 @@
 //! rewrites the tree (headings with ids, highlighted code, admonitions, tabs,
 //! links and images made relative to the page's URL, abbreviations) and
 //! collects the table of contents, search sections and link targets; comrak
-//! writes HTML; [`sanitize::clean`] has the last word.
+//! writes HTML; [`sanitize::clean`] has the last word on pages with raw HTML
+//! (the others are within its policy as written: see [`sanitize`]).
 
 mod blocks;
 pub mod highlight;

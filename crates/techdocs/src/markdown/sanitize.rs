@@ -74,7 +74,7 @@ fn builder() -> ammonia::Builder<'static> {
 const URL_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
 
 /// Whether the policy keeps a link's or image's URL: relative, or one of
-/// [`URL_SCHEMES`], read as ammonia and browsers read it (`java\tscript:` is
+/// `URL_SCHEMES`, read as ammonia and browsers read it (`java\tscript:` is
 /// `javascript:`).
 pub fn allowed_url(url: &str) -> bool {
     match ammonia::Url::parse(url) {

@@ -1,8 +1,9 @@
 //! comrak's tree, rewritten for TechDocs and written out as HTML.
 //!
 //! Each rewrite replaces a node by raw HTML nodes (comrak writes them as they
-//! are; the sanitiser checks them after), so the rest of the tree keeps
-//! comrak's own rendering.
+//! are, so every value in them is escaped here), and the rest of the tree keeps
+//! comrak's own rendering. Only a page whose Markdown holds raw HTML of its
+//! author's goes through the sanitiser after (docs/adr/0005).
 
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
