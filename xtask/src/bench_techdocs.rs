@@ -123,6 +123,14 @@ fn mkdocs() -> anyhow::Result<PathBuf> {
 fn measure(mut command: Command) -> anyhow::Result<(f64, f64)> {
     let start = Instant::now();
     let mut child = command.stdout(Stdio::null()).stderr(Stdio::piped()).spawn()?;
+    // Read as it comes: MkDocs warns a lot, and a full pipe would stop it.
+    let stderr = child.stderr.take().map(|mut pipe| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = std::io::Read::read_to_string(&mut pipe, &mut text);
+            text
+        })
+    });
     let mut peak_kb = 0.0_f64;
     let status = loop {
         if let Some(status) = child.try_wait()? {
@@ -133,11 +141,7 @@ fn measure(mut command: Command) -> anyhow::Result<(f64, f64)> {
     };
     let seconds = start.elapsed().as_secs_f64();
     if !status.success() {
-        let mut stderr = String::new();
-        if let Some(mut err) = child.stderr.take() {
-            use std::io::Read;
-            let _ = err.read_to_string(&mut stderr);
-        }
+        let stderr = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
         bail!(
             "{command:?} failed ({status}): {}",
             stderr.lines().rev().take(5).collect::<Vec<_>>().join(" / ")

@@ -1,9 +1,10 @@
 //! The `portico` binary with bad input: one clear line, a non-zero exit, no panic.
 //! Also start-up and graceful shutdown on SIGTERM.
 
+use crate::running::Running;
 use crate::support::{free_port, portico};
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
@@ -140,17 +141,17 @@ fn serves_then_shuts_down_gracefully_on_sigterm() {
         "c.yaml",
         &format!("backend:\n  listen:\n    host: 127.0.0.1\n    port: {port}\n"),
     );
-    let child = Command::new(env!("CARGO_BIN_EXE_portico"))
-        .args(["serve", "--config", &file])
-        .current_dir(dir.path())
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start");
+    let server = Running::start(
+        Command::new(env!("CARGO_BIN_EXE_portico"))
+            .args(["serve", "--config", &file])
+            .current_dir(dir.path())
+            .env("RUST_LOG", "info"),
+    );
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
             use std::io::Read;
+            s.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
             s.write_all(b"GET /healthz HTTP/1.0\r\n\r\n").expect("send");
             let mut reply = String::new();
             let _ = s.read_to_string(&mut reply);
@@ -162,10 +163,10 @@ fn serves_then_shuts_down_gracefully_on_sigterm() {
     }
     assert!(dir.path().join("data/portico.db").exists(), "SQLite file in the data directory");
     let status =
-        Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+        Command::new("kill").args(["-TERM", &server.id().to_string()]).status().expect("kill");
     assert!(status.success());
-    let out = child.wait_with_output().expect("wait");
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = server.wait(Duration::from_secs(30));
+    let stderr = out.stderr;
     assert!(out.status.success(), "exit after SIGTERM: {stderr}");
     assert!(stderr.contains("shut down cleanly"), "{stderr}");
 }

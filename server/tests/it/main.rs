@@ -10,6 +10,7 @@ mod catalog_predicates;
 mod cli;
 mod git_server;
 mod http;
+mod running;
 mod search;
 mod support;
 mod techdocs;

@@ -5,39 +5,40 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use crate::running::Running;
 use crate::support::{free_port, write_files};
 
 /// Generous: a deadline for a broken preview to fail by, not a speed check.
 const PATIENCE: Duration = Duration::from_secs(30);
 
 struct Preview {
-    child: Child,
+    process: Running,
     port: u16,
 }
 
 impl Preview {
     fn start(repo: &Path) -> Self {
         let port = free_port();
-        let child = Command::new(env!("CARGO_BIN_EXE_portico"))
-            .args(["techdocs", "serve", "--port", &port.to_string()])
-            .arg(repo)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("portico starts");
-        let preview = Preview { child, port };
+        let process = Running::start(
+            Command::new(env!("CARGO_BIN_EXE_portico"))
+                .args(["techdocs", "serve", "--port", &port.to_string()])
+                .arg(repo)
+                .env("RUST_LOG", "warn"),
+        );
+        let preview = Preview { process, port };
         preview.wait_until("the preview answers", |p| p.get("/healthz").contains("ok"));
         preview
     }
 
+    /// The whole reply, or what came of it within [`PATIENCE`].
     fn get(&self, path: &str) -> String {
         let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) else {
             return String::new();
         };
+        let _ = stream.set_read_timeout(Some(PATIENCE));
         let _ = write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n");
         let mut reply = String::new();
         let _ = stream.read_to_string(&mut reply);
@@ -144,16 +145,12 @@ fn saving_a_page_updates_the_preview_and_tells_open_readers() {
     preview.wait_until("the fixed config is built", |p| p.page("").contains("Renamed preview"));
 
     // Ctrl-C with a reader still listening: the preview stops and cleans up.
-    let pid = preview.child.id();
+    let pid = preview.process.id();
     let status = Command::new("kill").args(["-INT", &pid.to_string()]).status().expect("kill");
     assert!(status.success());
-    let out = preview.child.wait_with_output().expect("wait");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "exit after Ctrl-C: {stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = preview.process.wait(PATIENCE);
+    let stdout = &out.stdout;
+    assert!(out.status.success(), "exit after Ctrl-C: {stdout}{}", out.stderr);
     assert!(stdout.contains("rebuilt 1 of 2 page(s)"), "one page rendered on a save: {stdout}");
     assert!(
         stdout.contains("mkdocs.yml is not valid YAML"),
