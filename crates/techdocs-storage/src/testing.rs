@@ -24,6 +24,8 @@ fn wait_listening(port: u16, what: &str) {
 /// before object_store can talk to it.
 fn put(port: u16, path: &str, headers: &str) -> String {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    // A deadline, so a server that accepts but never answers fails the test.
+    stream.set_read_timeout(Some(Duration::from_secs(60))).expect("timeout");
     write!(
         stream,
         "PUT {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{headers}Content-Length: 0\r\nConnection: close\r\n\r\n"
