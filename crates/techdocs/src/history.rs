@@ -7,6 +7,9 @@
 //! and that hold a page still unanswered, and stops once every page has its
 //! date (or after [`MAX_COMMITS`]). A shallow clone's oldest commit is taken
 //! to have added what it holds. No repository, no date: the build goes on.
+//! A full build runs the walk on a thread of its own beside the rendering
+//! (`site::build_reusing`), and delta bases are cached, since each commit's trees
+//! are stored as deltas of the previous ones.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -23,7 +26,13 @@ const MAX_COMMITS: usize = 20_000;
 /// The last commit time (seconds since the Unix epoch) of each of `files`
 /// (absolute paths) that git knows; empty when `root` is in no repository.
 pub fn last_modified(root: &Path, files: &[PathBuf]) -> HashMap<PathBuf, i64> {
-    let Ok(repo) = gix::discover(root) else { return HashMap::new() };
+    let Ok(mut repo) = gix::discover(root) else { return HashMap::new() };
+    // Each commit's trees are deltas of the previous commit's, in chains up
+    // to 50 long: without a cache of delta bases, every tree read inflated
+    // its whole chain again. 64 bases, 16 MB at most.
+    repo.objects.set_pack_cache(|| {
+        Box::new(gix::odb::pack::cache::lru::StaticLinkedList::<64>::new(16 * 1024 * 1024))
+    });
     let Some(workdir) = repo.workdir().and_then(|w| w.canonicalize().ok()) else {
         return HashMap::new();
     };
@@ -42,36 +51,52 @@ pub fn last_modified(root: &Path, files: &[PathBuf]) -> HashMap<PathBuf, i64> {
 }
 
 /// Dates by repository path, removing each answered path from `pending`.
+///
+/// Each commit is read once (its tree, time and first parent come from the
+/// one decoding) and each root tree once: the older tree of one pair is the
+/// newer of the next.
 fn walk(
     repo: &gix::Repository,
     pending: &mut BTreeSet<String>,
 ) -> Result<HashMap<String, i64>, Error> {
     let mut dates = HashMap::new();
-    let head = repo.head_commit()?;
-    let commits = repo.rev_walk([head.id]).first_parent_only().all()?;
-    // The newer commit of the pair being compared: its tree and time.
-    let mut newer: Option<(ObjectId, i64)> = None;
-    for info in commits.take(MAX_COMMITS) {
+    let mut next = Some(repo.head_id()?.detach());
+    // The newer commit of the pair being compared: its tree, the tree's
+    // entries and its time.
+    let mut newer: Option<(ObjectId, Entries, i64)> = None;
+    for _ in 0..MAX_COMMITS {
+        let Some(id) = next.take() else { break };
         if pending.is_empty() {
             break;
         }
-        let Ok(info) = info else { break };
-        let commit = info.object()?;
+        let commit = match repo.find_commit(id) {
+            Ok(commit) => commit,
+            // A shallow clone's boundary: its parents are not there.
+            Err(_) if newer.is_some() => break,
+            Err(e) => return Err(e.into()),
+        };
         let (tree, time) = (commit.tree_id()?.detach(), commit.time()?.seconds);
-        if let Some((newer_tree, newer_time)) = newer {
+        next = commit.parent_ids().next().map(|parent| parent.detach());
+        let entries = match &newer {
+            Some((newer_tree, newer_entries, _)) if *newer_tree == tree => newer_entries.clone(),
+            _ => tree_entries(repo, Some(tree))?,
+        };
+        if let Some((newer_tree, newer_entries, newer_time)) = &newer
+            && *newer_tree != tree
+        {
             let mut changed = Vec::new();
-            diff(repo, Some(tree), Some(newer_tree), "", pending, &mut changed)?;
+            diff_entries(repo, &entries, newer_entries, "", pending, &mut changed)?;
             for path in changed {
                 pending.remove(&path);
-                dates.insert(path, newer_time);
+                dates.insert(path, *newer_time);
             }
         }
-        newer = Some((tree, time));
+        newer = Some((tree, entries, time));
     }
     // The oldest commit read added whatever it holds.
-    if let Some((tree, time)) = newer {
+    if let Some((_, entries, time)) = newer {
         let mut present = Vec::new();
-        diff(repo, None, Some(tree), "", pending, &mut present)?;
+        diff_entries(repo, &Entries::new(), &entries, "", pending, &mut present)?;
         for path in present {
             pending.remove(&path);
             dates.insert(path, time);
@@ -79,6 +104,9 @@ fn walk(
     }
     Ok(dates)
 }
+
+/// A tree's entries by name: (is a tree, object id).
+type Entries = HashMap<String, (bool, ObjectId)>;
 
 /// Pushes onto `out` the pending files under `prefix` whose blob differs
 /// between the trees `old` and `new` (either may be absent).
@@ -94,7 +122,19 @@ fn diff(
         return Ok(());
     }
     let (before, after) = (tree_entries(repo, old)?, tree_entries(repo, new)?);
-    for (name, (is_tree, id)) in &after {
+    diff_entries(repo, &before, &after, prefix, pending, out)
+}
+
+/// [`diff`] of two trees already read.
+fn diff_entries(
+    repo: &gix::Repository,
+    before: &Entries,
+    after: &Entries,
+    prefix: &str,
+    pending: &BTreeSet<String>,
+    out: &mut Vec<String>,
+) -> Result<(), Error> {
+    for (name, (is_tree, id)) in after {
         let path = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
         let previous = before.get(name);
         if previous.is_some_and(|(_, old_id)| old_id == id) {
@@ -114,11 +154,8 @@ fn diff(
     Ok(())
 }
 
-/// A tree's entries by name: (is a tree, object id); none for no tree.
-fn tree_entries(
-    repo: &gix::Repository,
-    id: Option<ObjectId>,
-) -> Result<HashMap<String, (bool, ObjectId)>, Error> {
+/// A tree's entries; none for no tree.
+fn tree_entries(repo: &gix::Repository, id: Option<ObjectId>) -> Result<Entries, Error> {
     let Some(id) = id else { return Ok(HashMap::new()) };
     let tree = repo.find_object(id)?.try_into_tree()?;
     let decoded = tree.decode()?;

@@ -256,7 +256,19 @@ fn build_reusing(
 
     let todo: Vec<&Source> =
         sources.iter().filter(|source| !reusable.contains_key(&source.file)).collect();
-    let fresh = largest_first(&todo, |source| render_source(&root, source, &trees, &map));
+    // A full build reads git history on a thread of its own while every core
+    // renders: the walk is one thread of object reads (0.45 s for 20,000
+    // commits), which run one after the other took longer than the rendering.
+    let (fresh, walked) = std::thread::scope(|scope| {
+        let walk = full.then(|| {
+            let files: Vec<PathBuf> = sources.iter().map(|s| s.file.clone()).collect();
+            let root = &root;
+            scope.spawn(move || crate::history::last_modified(root, &files))
+        });
+        let fresh = largest_first(&todo, |source| render_source(&root, source, &trees, &map));
+        // A walk that panicked gives no dates; the build goes on.
+        (fresh, walk.map(|walk| walk.join().unwrap_or_default()))
+    });
     // In the sources' order: `fresh` holds, in order, the sources not reused.
     let mut fresh = fresh.into_iter();
     let mut hasher = Sha256::new();
@@ -286,9 +298,8 @@ fn build_reusing(
         hasher.update(asset.url.as_bytes());
         hasher.update(std::fs::metadata(&asset.source).map(|m| m.len()).unwrap_or(0).to_le_bytes());
     }
-    if full {
-        let files: Vec<PathBuf> = pages.iter().map(|p| p.file.clone()).collect();
-        dates = crate::history::last_modified(&root, &files);
+    if let Some(walked) = walked {
+        dates = walked;
     }
     for page in &mut pages {
         page.last_modified = dates.get(&page.file).copied();

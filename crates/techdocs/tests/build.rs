@@ -478,6 +478,8 @@ fn pages_carry_their_last_commit_date_from_git() {
     git(root, "2024-01-01T00:00:00Z", &["commit", "-q", "-m", "first"]);
     std::fs::write(root.join("docs/guide/setup.md"), "# Setup\n\nRevised.\n").expect("edit");
     git(root, "2025-06-01T12:00:00Z", &["commit", "-q", "-am", "revise setup"]);
+    // A commit that changes nothing moves no date.
+    git(root, "2026-01-01T00:00:00Z", &["commit", "-q", "--allow-empty", "-m", "empty"]);
     std::fs::write(root.join("docs/new.md"), "# New\n").expect("untracked page");
 
     let site = build(root, false).expect("builds");
@@ -501,6 +503,16 @@ fn pages_carry_their_last_commit_date_from_git() {
     let detail = portico_techdocs::output::page_detail(&document).expect("detail");
     assert_eq!(detail.last_modified, Some(1_748_779_200));
     assert_eq!(detail.word_count, 1, "the words of the text, not the headings: {detail:?}");
+
+    // A shallow clone (CI's usual checkout): its one commit added every page.
+    let clone = tempfile::tempdir().expect("clone");
+    let url = format!("file://{}", root.display());
+    git(clone.path(), "2026-01-01T00:00:00Z", &["clone", "-q", "--depth", "1", &url, "shallow"]);
+    let site = build(&clone.path().join("shallow"), false).expect("builds");
+    assert!(!site.pages.is_empty());
+    for page in &site.pages {
+        assert_eq!(page.last_modified, Some(1_767_225_600), "{}", page.source);
+    }
 
     // Outside any repository there are no dates, and the build goes on.
     let plain = repo(&[("mkdocs.yml", "site_name: Plain\n"), ("docs/index.md", "# Home\n")]);
