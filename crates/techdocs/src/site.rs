@@ -257,8 +257,8 @@ fn build_reusing(
     let todo: Vec<&Source> =
         sources.iter().filter(|source| !reusable.contains_key(&source.file)).collect();
     // A full build reads git history on a thread of its own while every core
-    // renders: the walk is one thread of object reads (0.45 s for 20,000
-    // commits), which run one after the other took longer than the rendering.
+    // renders: the walk is one thread of object reads, and on a long history
+    // (20,000 commits, BENCHMARKS.md) it took longer than the rendering.
     let (fresh, walked) = std::thread::scope(|scope| {
         let walk = full.then(|| {
             let files: Vec<PathBuf> = sources.iter().map(|s| s.file.clone()).collect();
