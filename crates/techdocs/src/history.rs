@@ -77,20 +77,23 @@ fn walk(
         };
         let (tree, time) = (commit.tree_id()?.detach(), commit.time()?.seconds);
         next = commit.parent_ids().next().map(|parent| parent.detach());
-        let entries = match &newer {
-            Some((newer_tree, newer_entries, _)) if *newer_tree == tree => newer_entries.clone(),
-            _ => tree_entries(repo, Some(tree))?,
-        };
-        if let Some((newer_tree, newer_entries, newer_time)) = &newer
-            && *newer_tree != tree
-        {
-            let mut changed = Vec::new();
-            diff_entries(repo, &entries, newer_entries, "", pending, &mut changed)?;
-            for path in changed {
-                pending.remove(&path);
-                dates.insert(path, *newer_time);
+        let entries = match newer.take() {
+            // The same tree (an empty commit): nothing changed in between.
+            Some((newer_tree, entries, _)) if newer_tree == tree => entries,
+            newer => {
+                let entries = tree_entries(repo, Some(tree))?;
+                if let Some((_, newer_entries, newer_time)) = newer {
+                    let mut changed = Vec::new();
+                    diff_entries(repo, &entries, &newer_entries, "", pending, &mut changed)?;
+                    for path in changed {
+                        pending.remove(&path);
+                        dates.insert(path, newer_time);
+                    }
+                }
+                entries
             }
-        }
+        };
+        // This commit is the newer one of the next pair.
         newer = Some((tree, entries, time));
     }
     // The oldest commit read added whatever it holds.
